@@ -1,0 +1,34 @@
+# A thin wrapper over CMake. `make demo` and `make test` are the two set-up commands.
+BUILD_DIR ?= build
+JOBS ?= $(shell nproc)
+CMAKE_FLAGS ?=
+
+.PHONY: all deps configure build test test-unit bench demo clean
+
+all: build
+
+deps:
+	./scripts/install-deps.sh
+
+configure: deps
+	cmake -S . -B $(BUILD_DIR) -G Ninja $(CMAKE_FLAGS)
+
+build: configure
+	cmake --build $(BUILD_DIR) -j $(JOBS)
+
+test: build
+	cd $(BUILD_DIR) && ctest --output-on-failure -j $(JOBS)
+
+test-unit: build
+	cd $(BUILD_DIR) && ctest --output-on-failure -L unit -j $(JOBS)
+
+bench: build
+	./scripts/run-bench.sh $(BUILD_DIR)
+
+demo: build
+	@echo "make demo: the tagging server and client arrive with issue #5;"
+	@echo "until then the demo tags examples/ with bioner-tool and the test models."
+	./scripts/demo.sh $(BUILD_DIR)
+
+clean:
+	rm -rf $(BUILD_DIR)

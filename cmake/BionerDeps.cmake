@@ -1,0 +1,8 @@
+# Locates the Debian 12 packages bioner builds against (see scripts/install-deps.sh).
+# Torch's imported target carries its own compile flags (-D_GLIBCXX_USE_CXX11_ABI=1), so only
+# targets that link it see them; bioner_core links it privately.
+find_package(Threads REQUIRED)
+find_package(Torch REQUIRED)
+find_package(nlohmann_json 3 REQUIRED)
+find_package(ICU REQUIRED COMPONENTS uc i18n)
+find_package(ZLIB REQUIRED)
