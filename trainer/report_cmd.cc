@@ -1,0 +1,13 @@
+#include <iostream>
+
+#include "trainer/commands.h"
+
+namespace bioner::trainer {
+
+// Placeholder until the command lands; exits non-zero so nothing mistakes it for output.
+int RunReport(int, char**) {
+  std::cerr << "bioner-trainer report: not implemented yet\n";
+  return 2;
+}
+
+}  // namespace bioner::trainer
