@@ -8,6 +8,8 @@ namespace bioner::tool {
 int RunTokenize(int argc, char** argv);
 int RunLogits(int argc, char** argv);
 int RunTag(int argc, char** argv);
+int RunShow(int argc, char** argv);
+int RunInitModel(int argc, char** argv);
 
 }  // namespace bioner::tool
 
