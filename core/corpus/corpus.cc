@@ -1,0 +1,284 @@
+#include "core/corpus/corpus.h"
+
+#include <fnmatch.h>
+#include <stdlib.h>
+
+#include <algorithm>
+#include <filesystem>
+#include <map>
+#include <set>
+
+#include "core/corpus/fetch.h"
+
+namespace bioner {
+namespace fs = std::filesystem;
+namespace {
+
+bool HasWildcard(const std::string& s) { return s.find_first_of("*?[") != std::string::npos; }
+
+// Expands a relative path whose components may hold fnmatch wildcards; a matched folder is
+// passed on as a folder (the readers take folders).
+void Glob(const fs::path& base, const std::vector<std::string>& parts, size_t i,
+          std::vector<std::string>* out) {
+  std::error_code ec;
+  if (i == parts.size()) {
+    if (fs::exists(base, ec)) out->push_back(base.string());
+    return;
+  }
+  if (!HasWildcard(parts[i])) return Glob(base / parts[i], parts, i + 1, out);
+  std::vector<fs::path> matches;
+  for (auto it = fs::directory_iterator(base, ec); !ec && it != fs::directory_iterator();
+       it.increment(ec)) {
+    const std::string name = it->path().filename().string();
+    if (::fnmatch(parts[i].c_str(), name.c_str(), 0) == 0) matches.push_back(it->path());
+  }
+  std::sort(matches.begin(), matches.end());
+  for (const fs::path& m : matches) Glob(m, parts, i + 1, out);
+}
+
+std::vector<std::string> Components(const std::string& rel) {
+  std::vector<std::string> parts;
+  size_t pos = 0;
+  while (pos <= rel.size()) {
+    size_t slash = rel.find('/', pos);
+    if (slash == std::string::npos) slash = rel.size();
+    if (slash > pos) parts.push_back(rel.substr(pos, slash - pos));
+    pos = slash + 1;
+  }
+  return parts;
+}
+
+// A temporary folder for unpacked archives, removed with everything in it.
+class TempDir {
+ public:
+  TempDir() = default;
+  TempDir(const TempDir&) = delete;
+  TempDir& operator=(const TempDir&) = delete;
+  ~TempDir() {
+    std::error_code ec;
+    if (!path_.empty()) fs::remove_all(path_, ec);
+  }
+  Status Create() {
+    std::error_code ec;
+    std::string tmpl = (fs::temp_directory_path(ec) / "bioner-corpus-XXXXXX").string();
+    if (::mkdtemp(tmpl.data()) == nullptr) return Unavailable(tmpl + ": cannot create a temporary folder");
+    path_ = tmpl;
+    return Status::Ok();
+  }
+  const std::string& path() const { return path_; }
+
+ private:
+  std::string path_;
+};
+
+// Absolute paths for the reader, in registry order.
+StatusOr<std::vector<std::string>> ResolveFiles(const CorpusSpec& spec, const std::string& dir,
+                                                TempDir* tmp) {
+  std::error_code ec;
+  if (!fs::is_directory(dir, ec)) {
+    return NotFound("corpus '" + spec.name + "': folder " + dir + " does not exist (run "
+                    "'bioner-trainer corpus fetch --corpus " + spec.name + "' or pass --mirror)");
+  }
+  std::vector<std::string> out;
+  std::map<std::string, std::string> unpacked;  // archive -> folder
+  for (const std::string& entry : spec.files) {
+    std::string base = dir, rel = entry;
+    if (size_t bang = entry.find('!'); bang != std::string::npos) {
+      const std::string archive = entry.substr(0, bang);
+      rel = entry.substr(bang + 1);
+      auto it = unpacked.find(archive);
+      if (it == unpacked.end()) {
+        if (tmp->path().empty()) RETURN_IF_ERROR(tmp->Create());
+        const std::string into = tmp->path() + "/" + std::to_string(unpacked.size());
+        auto written = UnpackArchive(dir + "/" + archive, into);
+        if (!written.ok()) return written.status().WithContext("corpus '" + spec.name + "'");
+        it = unpacked.emplace(archive, into).first;
+      }
+      base = it->second;
+    }
+    const size_t before = out.size();
+    Glob(base, Components(rel), 0, &out);
+    if (out.size() == before) {
+      return NotFound("corpus '" + spec.name + "': nothing matches '" + entry + "' in " + dir);
+    }
+  }
+  return out;
+}
+
+// Step 3: canonical types, counted. Returns entities with canonical types only.
+std::vector<Entity> MapLabels(const CorpusSpec& spec, const Document& doc,
+                              std::map<std::string, long>* labels, CorpusReport* report) {
+  std::vector<Entity> out;
+  for (const Entity& e : doc.entities()) {
+    ++(*labels)[e.type];
+    const std::optional<std::string> type = spec.MapLabel(e.type);
+    const std::string example = doc.id() + ": '" + e.text + "'";
+    if (!type) {
+      report->Add("unknown label '" + e.type + "' (not in the registry; dropped)", example);
+    } else if (type->empty()) {
+      report->Add("label '" + e.type + "' is not a HUNER type (dropped)", example);
+    } else {
+      Entity m = e;
+      m.type = *type;
+      out.push_back(std::move(m));
+    }
+  }
+  return out;
+}
+
+}  // namespace
+
+std::vector<Entity> ResolveOverlaps(std::vector<Entity> entities, const std::string& doc_id,
+                                    CorpusReport* report) {
+  // Longest first among equal starts, so the outermost entity comes before what it contains.
+  std::stable_sort(entities.begin(), entities.end(), [](const Entity& a, const Entity& b) {
+    if (a.type != b.type) return a.type < b.type;
+    if (a.start != b.start) return a.start < b.start;
+    return a.end > b.end;
+  });
+  std::vector<Entity> kept;
+  for (Entity& e : entities) {
+    const Entity* last = nullptr;
+    // Kept entities of one type never overlap, so only the last kept one of this type can.
+    if (!kept.empty() && kept.back().type == e.type) last = &kept.back();
+    const std::string example = doc_id + " [" + std::to_string(e.start) + ", " +
+                                std::to_string(e.end) + ") " + e.type + " '" + e.text + "'";
+    if (last && last->start == e.start && last->end == e.end) {
+      report->Add("duplicate entity (same span and type after label mapping; merged)", example);
+    } else if (last && e.end <= last->end) {
+      report->Add("nested entity of one type dropped (outermost kept)", example);
+    } else if (last && e.start < last->end) {
+      report->Add("overlapping entity of one type dropped (first kept)", example);
+    } else {
+      kept.push_back(std::move(e));
+    }
+  }
+  return kept;
+}
+
+StatusOr<LoadedCorpus> LoadCorpus(const CorpusRegistry& registry, const CorpusSpec& spec,
+                                  const LoadOptions& options) {
+  LoadedCorpus out;
+  out.spec = &spec;
+  const FormatReader reader = FindFormat(spec.format);
+  if (!reader) {
+    return Unimplemented("corpus '" + spec.name + "': no reader for format '" + spec.format + "'");
+  }
+  if (spec.files.empty()) {
+    return FailedPrecondition("corpus '" + spec.name + "': the registry lists no files (" +
+                              CorpusStatusName(spec.status) + ")");
+  }
+  const std::string dir = options.root + "/" + spec.name;
+  std::vector<Document> docs;
+  {
+    TempDir tmp;
+    ASSIGN_OR_RETURN(std::vector<std::string> files, ResolveFiles(spec, dir, &tmp));
+    FormatInput input{spec.name, std::move(files), spec.options};
+    auto read = reader(input, &out.report);
+    if (!read.ok()) return read.status().WithContext("corpus '" + spec.name + "'");
+    docs = std::move(read).value();
+  }
+
+  std::set<std::string> seen;
+  for (Document& doc : docs) {
+    if (!seen.insert(doc.id()).second) {
+      out.report.Add("duplicate document id in corpus (first kept)", doc.id());
+      continue;
+    }
+    std::vector<Entity> mapped =
+        ResolveOverlaps(MapLabels(spec, doc, &out.labels, &out.report), doc.id(), &out.report);
+    doc.ClearEntities();
+    RETURN_IF_ERROR(doc.AddEntities(std::move(mapped)).WithContext("corpus '" + spec.name + "'"));
+    doc.set_corpus(spec.name);
+    out.sentences.push_back(SplitDocumentSentences(doc));
+    for (const Entity* e : EntitiesCrossingSentences(doc, out.sentences.back())) {
+      out.report.Add("entity crosses a sentence boundary (kept)",
+                     doc.id() + " [" + std::to_string(e->start) + ", " + std::to_string(e->end) +
+                         ") " + e->type + " '" + e->text + "'");
+    }
+    out.documents.push_back(std::move(doc));
+  }
+
+  std::vector<std::string> ids;
+  ids.reserve(out.documents.size());
+  for (const Document& d : out.documents) ids.push_back(d.id());
+  const std::vector<std::string> keys = SplitKeys(ids, spec.split_ids);
+  std::map<std::string, SplitAssignment> by_family;  // types may share one split family
+  const std::string splits_dir = options.root + "/" + registry.splits_dir();
+  for (const auto& [type, family] : spec.split_files) {
+    auto it = by_family.find(family);
+    if (it == by_family.end()) {
+      auto fam = ReadSplitFamily(splits_dir, family);
+      if (!fam.ok()) return fam.status().WithContext("corpus '" + spec.name + "'");
+      it = by_family.emplace(family, AssignSplits(keys, *fam, &out.report)).first;
+    }
+    out.splits[type] = it->second;
+  }
+  return out;
+}
+
+StatusOr<std::vector<Document>> SplitDocuments(const LoadedCorpus& corpus,
+                                               const std::string& split,
+                                               const std::vector<std::string>& types) {
+  const CorpusSpec& spec = *corpus.spec;
+  if (!IsSplitName(split)) {
+    return InvalidArgument("unknown split '" + split + "' (train, dev or test)");
+  }
+  if (split == "train" && spec.held_out()) {
+    return FailedPrecondition("corpus '" + spec.name + "' is held out for cross-corpus "
+                              "evaluation; its train split is never used for training or exported");
+  }
+  std::vector<std::string> wanted = types.empty() ? spec.Types() : types;
+  std::vector<size_t> order;                   // documents in order of first appearance
+  std::map<size_t, std::set<std::string>> doc_types;
+  for (const std::string& type : wanted) {
+    auto it = corpus.splits.find(type);
+    if (it == corpus.splits.end()) continue;
+    auto docs = it->second.docs.find(split);
+    if (docs == it->second.docs.end()) continue;
+    for (size_t idx : docs->second) {
+      if (!doc_types.count(idx)) order.push_back(idx);
+      doc_types[idx].insert(type);
+    }
+  }
+  std::vector<Document> out;
+  out.reserve(order.size());
+  for (size_t idx : order) {
+    Document d = corpus.documents[idx];
+    std::vector<Entity> keep;
+    for (const Entity& e : d.entities()) {
+      if (doc_types[idx].count(e.type)) keep.push_back(e);
+    }
+    d.ClearEntities();
+    RETURN_IF_ERROR(d.AddEntities(std::move(keep)));
+    out.push_back(std::move(d));
+  }
+  return out;
+}
+
+std::map<std::string, std::map<std::string, SplitStats>> ComputeStats(const LoadedCorpus& corpus) {
+  std::map<std::string, std::map<std::string, SplitStats>> out;
+  for (const auto& [type, assignment] : corpus.splits) {
+    for (const char* split : kSplitNames) {
+      SplitStats& s = out[type][split];
+      if (auto m = assignment.missing.find(split); m != assignment.missing.end()) {
+        s.missing_ids = m->second;
+      }
+      auto docs = assignment.docs.find(split);
+      if (docs == assignment.docs.end()) continue;
+      for (size_t idx : docs->second) {
+        const Document& d = corpus.documents[idx];
+        const auto& sentences = corpus.sentences[idx];
+        ++s.documents;
+        s.sentences += static_cast<long>(sentences.size());
+        for (const Entity& e : d.entities()) s.entities += e.type == type;
+        for (const Entity* e : EntitiesCrossingSentences(d, sentences)) {
+          s.crossing_sentences += e->type == type;
+        }
+      }
+    }
+  }
+  return out;
+}
+
+}  // namespace bioner

@@ -1,0 +1,150 @@
+#include "core/model/model_io.h"
+
+#include <cstring>
+#include <filesystem>
+#include <set>
+
+#include <ATen/ATen.h>
+#include <torch/utils.h>
+
+#include "core/model/token_classifier.h"
+#include "core/util/file.h"
+
+namespace bioner::model_internal {
+namespace {
+
+bool StartsWith(const std::string& s, const std::string& p) { return s.compare(0, p.size(), p) == 0; }
+bool EndsWith(const std::string& s, const std::string& p) {
+  return s.size() >= p.size() && s.compare(s.size() - p.size(), p.size(), p) == 0;
+}
+
+// Tensors of a Hugging Face checkpoint that a token classifier does not use.
+bool Ignorable(const std::string& name, bool has_classifier) {
+  return StartsWith(name, "cls.") || StartsWith(name, "pooler.") || StartsWith(name, "bert.pooler.") ||
+         EndsWith(name, "position_ids") || EndsWith(name, "embeddings.token_type_ids") ||
+         (!has_classifier && StartsWith(name, "classifier."));
+}
+
+StatusOr<at::ScalarType> FloatType(const std::string& file, const TensorView& t) {
+  switch (t.dtype) {
+    case DType::kF32: return at::kFloat;
+    case DType::kF16: return at::kHalf;
+    case DType::kBF16: return at::kBFloat16;
+    case DType::kF64: return at::kDouble;
+    default:
+      return InvalidArgument(file + ": tensor '" + t.name + "' has dtype " + DTypeName(t.dtype) +
+                             " but a weight must be F32, F16, BF16 or F64");
+  }
+}
+
+}  // namespace
+
+Status LoadWeights(const SafetensorsFile& file, BertNerModelImpl& model) {
+  torch::NoGradGuard no_grad;
+  const std::string& path = file.path();
+  std::set<std::string> used;
+  for (auto& p : model.named_parameters()) {
+    const std::string& name = p.key();
+    const TensorView* t = nullptr;
+    for (const auto& candidate : CheckpointNamesFor(name)) {
+      if ((t = file.Find(candidate))) break;
+    }
+    if (!t) {
+      return InvalidArgument(path + ": missing tensor '" + name + "' (shape " + ShapeToString(p.value().sizes().vec()) +
+                             " from config.json)");
+    }
+    used.insert(t->name);
+    if (t->shape != p.value().sizes().vec()) {
+      return InvalidArgument(path + ": tensor '" + t->name + "' has shape " + ShapeToString(t->shape) +
+                             " but config.json implies " + ShapeToString(p.value().sizes().vec()));
+    }
+    ASSIGN_OR_RETURN(at::ScalarType type, FloatType(path, *t));
+    // The mapped bytes may be unaligned for their type: copy them into a fresh tensor.
+    at::Tensor cpu = at::empty(t->shape, at::TensorOptions().dtype(type));
+    if (t->nbytes) std::memcpy(cpu.data_ptr(), t->data, t->nbytes);
+    p.value().copy_(cpu.to(at::kFloat));
+  }
+  for (const auto& t : file.tensors()) {
+    if (used.count(t.name) || Ignorable(t.name, model.config().has_classifier())) continue;
+    return InvalidArgument(path + ": unexpected tensor '" + t.name + "' " + ShapeToString(t.shape) +
+                           " (not part of a BERT token classifier with this config.json)");
+  }
+  return Status::Ok();
+}
+
+StatusOr<LoadedModel> LoadModelFolder(const std::string& dir, const c10::Device& device) {
+  namespace fs = std::filesystem;
+  LoadedModel out;
+  ASSIGN_OR_RETURN(out.config, ReadBertConfig((fs::path(dir) / "config.json").string()));
+  const std::string weights = (fs::path(dir) / "model.safetensors").string();
+  if (!fs::exists(weights) && fs::exists(fs::path(dir) / "pytorch_model.bin")) {
+    return InvalidArgument(dir + ": has pytorch_model.bin but no model.safetensors; convert it "
+                           "(transformers: model.save_pretrained(dir, safe_serialization=True))");
+  }
+  ASSIGN_OR_RETURN(SafetensorsFile file, SafetensorsFile::Open(weights));
+  const std::string vocab = (fs::path(dir) / "vocab.txt").string();
+  if (fs::exists(vocab)) {
+    ASSIGN_OR_RETURN(out.vocab_txt, ReadFile(vocab));
+  }
+  try {
+    out.model = BertNerModel(out.config);
+    RETURN_IF_ERROR(LoadWeights(file, *out.model));
+    out.model->to(device);
+    out.model->eval();
+  } catch (const std::exception& e) {
+    return Internal(weights + ": LibTorch failed while loading: " + e.what());
+  }
+  return out;
+}
+
+Status SaveModelFolder(const BertNerModelImpl& model, const std::string& vocab_txt, const std::string& dir) {
+  namespace fs = std::filesystem;
+  std::error_code ec;
+  fs::create_directories(dir, ec);
+  if (ec) return Unavailable(dir + ": cannot create folder: " + ec.message());
+  std::vector<at::Tensor> keep;
+  std::vector<TensorToWrite> tensors;
+  try {
+    torch::NoGradGuard no_grad;
+    auto params = model.named_parameters();
+    for (const auto& p : params) {
+      keep.push_back(p.value().detach().to(at::kCPU, at::kFloat).contiguous());
+      const at::Tensor& t = keep.back();
+      tensors.push_back({p.key(), DType::kF32, t.sizes().vec(),
+                         std::string_view(static_cast<const char*>(t.data_ptr()), t.nbytes())});
+    }
+  } catch (const std::exception& e) {
+    return Internal(dir + ": LibTorch failed while saving: " + e.what());
+  }
+  std::sort(tensors.begin(), tensors.end(), [](const auto& a, const auto& b) { return a.name < b.name; });
+  // transformers refuses safetensors files without format metadata.
+  RETURN_IF_ERROR(WriteSafetensors((fs::path(dir) / "model.safetensors").string(), tensors, {{"format", "pt"}}));
+  if (!vocab_txt.empty()) RETURN_IF_ERROR(WriteFileAtomic((fs::path(dir) / "vocab.txt").string(), vocab_txt));
+  return WriteBertConfig(model.config(), (fs::path(dir) / "config.json").string());
+}
+
+}  // namespace bioner::model_internal
+
+namespace bioner {
+
+Status CreateRandomModel(const BertConfig& config, const std::string& dir, uint64_t seed,
+                         const std::string& vocab_txt) {
+  RETURN_IF_ERROR(ValidateBertConfig(config, dir + "/config.json"));
+  std::string vocab = vocab_txt;
+  if (vocab.empty()) {
+    const char* special[] = {"[PAD]", "[UNK]", "[CLS]", "[SEP]", "[MASK]"};
+    for (int64_t i = 0; i < config.vocab_size; ++i) {
+      vocab += i < 5 ? std::string(special[i]) : "tok" + std::to_string(i);
+      vocab += '\n';
+    }
+  }
+  try {
+    model_internal::BertNerModel model(config);
+    model_internal::InitBertWeights(*model, seed);
+    return model_internal::SaveModelFolder(*model, vocab, dir);
+  } catch (const std::exception& e) {
+    return Internal(dir + ": LibTorch failed while creating a random model: " + e.what());
+  }
+}
+
+}  // namespace bioner

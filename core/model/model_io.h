@@ -1,0 +1,36 @@
+// INTERNAL to core/model (includes LibTorch): reading and writing Hugging Face model folders
+// (config.json, model.safetensors, vocab.txt) into and out of a BertNerModel. Used by
+// TokenClassifier and by the trainer, which trains the returned module.
+// Thread safety: free functions over caller-owned values; a module must not be mutated
+// concurrently with SaveModelFolder.
+#ifndef BIONER_CORE_MODEL_MODEL_IO_H_
+#define BIONER_CORE_MODEL_MODEL_IO_H_
+
+#include <string>
+
+#include <c10/core/Device.h>
+
+#include "core/model/bert_module.h"
+#include "core/model/safetensors.h"
+
+namespace bioner::model_internal {
+
+struct LoadedModel {
+  BertConfig config;
+  BertNerModel model{nullptr};  // in eval mode, on the requested device
+  std::string vocab_txt;        // contents of vocab.txt; empty if the folder has none
+};
+
+// Copies the tensors of `file` into the parameters of `model` (see token_classifier.h for
+// the naming rules). Errors name the file, the tensor and both shapes.
+Status LoadWeights(const SafetensorsFile& file, BertNerModelImpl& model);
+
+StatusOr<LoadedModel> LoadModelFolder(const std::string& dir, const c10::Device& device);
+
+// Writes model.safetensors (F32, metadata format=pt), vocab.txt (if non-empty) and
+// config.json into `dir`, creating it.
+Status SaveModelFolder(const BertNerModelImpl& model, const std::string& vocab_txt, const std::string& dir);
+
+}  // namespace bioner::model_internal
+
+#endif  // BIONER_CORE_MODEL_MODEL_IO_H_

@@ -1,0 +1,69 @@
+// AnnotateStreamReactor: one bidirectional Tagger.AnnotateStream call.
+//
+// Documents are read one at a time (one read in flight) and submitted as they arrive; each
+// annotated document (or its per-document error) is written as soon as it is done, in
+// completion order (one write in flight, the rest queued here). At most
+// `max_stream_inflight_documents` are in flight: beyond that the reactor stops reading, so
+// gRPC's flow control pushes back on the client instead of memory growing here.
+// The call finishes OK once the client has half-closed and every response is written;
+// OnCancel cancels the call's ticket and purges its queued windows. Reactions never block;
+// gRPC operations are started outside the reactor's lock. OnDone deletes the reactor.
+#ifndef BIONER_SERVER_ANNOTATE_STREAM_REACTOR_H_
+#define BIONER_SERVER_ANNOTATE_STREAM_REACTOR_H_
+
+#include <grpcpp/server_context.h>
+#include <grpcpp/support/server_callback.h>
+
+#include <deque>
+#include <memory>
+#include <mutex>
+#include <set>
+
+#include "bioner/v1/tagger.pb.h"
+#include "server/call_support.h"
+
+namespace bioner::server {
+
+class AnnotateStreamReactor final
+    : public grpc::ServerBidiReactor<v1::AnnotateStreamRequest, v1::AnnotateStreamResponse> {
+ public:
+  AnnotateStreamReactor(const ServiceContext& service, grpc::CallbackServerContext* ctx);
+
+  void OnReadDone(bool ok) override;
+  void OnWriteDone(bool ok) override;
+  void OnCancel() override;
+  void OnDone() override { delete this; }
+
+ private:
+  // What to do after a state change, decided under the lock and done outside it.
+  struct Actions {
+    bool read = false;
+    const v1::AnnotateStreamResponse* write = nullptr;
+    bool finish = false;
+  };
+  void Submit(v1::AnnotateStreamRequest request);
+  void OnDocumentDone(std::string id, StatusOr<Document> result);
+  Actions NextActionsLocked();
+  void Perform(const Actions& a);
+  void PurgeAll();
+
+  const ServiceContext& service_;
+  std::shared_ptr<WorkTicket> ticket_;
+  const Clock::time_point start_ = Clock::now();
+  v1::AnnotateStreamRequest request_;  // the buffer of the read in flight
+
+  std::mutex mu_;
+  std::deque<v1::AnnotateStreamResponse> outbox_;  // front: the write in flight, if any
+  std::set<std::shared_ptr<const ServingModel>> models_used_;
+  size_t inflight_ = 0;
+  bool reading_ = false;
+  bool writing_ = false;
+  bool reads_done_ = false;
+  bool broken_ = false;  // cancelled or a write failed: nothing more is sent
+  bool finished_ = false;
+  Status final_status_;
+};
+
+}  // namespace bioner::server
+
+#endif  // BIONER_SERVER_ANNOTATE_STREAM_REACTOR_H_

@@ -1,0 +1,129 @@
+// Batcher: the one queue in front of one model instance, with a token budget (STYLE.md §6,
+// after text-embeddings-inference's core/src/queue.rs).
+//
+// Windows (model inputs) of many documents wait in ONE bounded FIFO queue. A worker thread,
+// the only thread that calls the model's Run(), takes the longest FIFO prefix whose padded
+// size (windows x longest window) fits `max_batch_tokens` (at least one window), as soon as
+// such a batch is full or its oldest window has waited `max_queue_delay`. The windows of one
+// Submit() are queued longest first, so that windows of similar length meet in a batch and
+// padding stays small; the padding ratio of every batch is measured.
+//
+// Backpressure: Submit() never blocks. If the queued tokens would exceed `max_queued_tokens`,
+// it refuses the whole submission with RESOURCE_EXHAUSTED at once. A submission whose ticket
+// is cancelled or past its deadline is dropped from the queue (when its windows come up, or
+// at once through Purge()), and its callbacks get CANCELLED / DEADLINE_EXCEEDED.
+//
+// Every window of an accepted submission gets exactly one callback: its logits or an error.
+// Callbacks run on the worker thread (or the thread calling Purge()); they must not block
+// and must not call back into this batcher's Submit() while holding locks it would need.
+//
+// Thread safety: Submit(), Purge() and queued_tokens() may be called from any thread.
+// The destructor drains the queue (every queued window still runs) and joins the worker.
+#ifndef BIONER_SERVER_BATCHER_H_
+#define BIONER_SERVER_BATCHER_H_
+
+#include <atomic>
+#include <chrono>
+#include <condition_variable>
+#include <cstdint>
+#include <deque>
+#include <functional>
+#include <memory>
+#include <mutex>
+#include <thread>
+#include <vector>
+
+#include "core/decode/tagger.h"
+#include "core/decode/window_model.h"
+#include "server/metrics.h"
+
+namespace bioner::server {
+
+using Clock = std::chrono::steady_clock;
+
+// Shared by the work of one call (or one document of it): cancellation and deadline.
+// A child ticket is cancelled when its parent is.
+class WorkTicket {
+ public:
+  explicit WorkTicket(Clock::time_point deadline = Clock::time_point::max(),
+                      std::shared_ptr<const WorkTicket> parent = nullptr)
+      : deadline_(deadline), parent_(std::move(parent)) {}
+  void Cancel() { cancelled_.store(true, std::memory_order_release); }
+  bool cancelled() const {
+    return cancelled_.load(std::memory_order_acquire) || (parent_ && parent_->cancelled());
+  }
+  Clock::time_point deadline() const {
+    return parent_ ? std::min(deadline_, parent_->deadline()) : deadline_;
+  }
+
+ private:
+  std::atomic<bool> cancelled_{false};
+  Clock::time_point deadline_;
+  std::shared_ptr<const WorkTicket> parent_;
+};
+
+struct BatcherOptions {
+  int64_t max_batch_tokens = 8192;
+  std::chrono::microseconds max_queue_delay{5000};
+  int64_t max_queued_tokens = 262144;
+};
+
+// Number of windows, from the front of `lengths` (queue order), in the next batch: the
+// largest k >= 1 with k * max(lengths[0..k)) <= budget (1 if even one does not fit).
+size_t PlanBatch(const std::vector<size_t>& lengths, int64_t budget);
+
+class Batcher {
+ public:
+  // `on_window(input_index, logits)` for each input of `prepared`.
+  using WindowCallback = std::function<void(size_t, StatusOr<std::vector<float>>)>;
+
+  // `metrics` may be all null (tests). Starts the worker thread.
+  Batcher(std::shared_ptr<WindowModel> model, BatcherOptions options, BatcherMetrics metrics = {});
+  ~Batcher();
+  Batcher(const Batcher&) = delete;
+  Batcher& operator=(const Batcher&) = delete;
+
+  // Queues every input of `prepared` (or none: RESOURCE_EXHAUSTED naming the queue size).
+  // A document without inputs is accepted and gets no callbacks.
+  Status Submit(std::shared_ptr<const PreparedDocument> prepared,
+                std::shared_ptr<const WorkTicket> ticket, WindowCallback on_window);
+
+  // Drops queued windows whose ticket is cancelled or expired, calling their callbacks here.
+  void Purge();
+
+  int64_t queued_tokens() const;
+
+ private:
+  struct Submission {
+    std::shared_ptr<const PreparedDocument> prepared;
+    std::shared_ptr<const WorkTicket> ticket;
+    WindowCallback on_window;
+  };
+  struct Item {
+    std::shared_ptr<Submission> submission;
+    size_t input = 0;
+    size_t length = 0;
+    Clock::time_point enqueued;
+  };
+
+  void WorkerLoop();
+  // Removes dead items (cancelled/expired) from the queue into `dead`; needs mu_.
+  void TakeDeadLocked(std::vector<std::pair<Item, Status>>* dead);
+  static void Report(std::vector<std::pair<Item, Status>>* dead);
+  void RunBatch(std::vector<Item> batch);
+
+  const std::shared_ptr<WindowModel> model_;
+  const BatcherOptions options_;
+  const BatcherMetrics metrics_;
+
+  mutable std::mutex mu_;
+  std::condition_variable cv_;
+  std::deque<Item> queue_;
+  int64_t queued_tokens_ = 0;
+  bool stopping_ = false;
+  std::thread worker_;
+};
+
+}  // namespace bioner::server
+
+#endif  // BIONER_SERVER_BATCHER_H_

@@ -1,0 +1,73 @@
+// ServerConfig: the typed settings of bioner-server, read from YAML (configs/server.yaml).
+//
+// Defaults are stated once, here. ParseServerConfig is the only code that touches yaml-cpp:
+// every key is checked; an unknown key, a value of the wrong type or out of range is
+// INVALID_ARGUMENT naming the source file and the key path ("limits.max_document_bytes").
+// Nothing is clamped silently. Plain values; thread-safe to read.
+#ifndef BIONER_SERVER_CONFIG_H_
+#define BIONER_SERVER_CONFIG_H_
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "core/util/status.h"
+
+namespace bioner::server {
+
+struct ModelsConfig {
+  // The model repository (docs/FORMATS.md); relative paths are relative to the working
+  // directory of the server.
+  std::string repository = "models";
+  // Entity types (sub-folders of the repository) to serve; empty: every sub-folder.
+  std::vector<std::string> entity_types;
+  // How often the `current` pointers are polled for hot reload; 0 turns reloading off.
+  int64_t poll_interval_ms = 2000;
+};
+
+struct BatchingConfig {
+  int64_t max_batch_tokens = 8192;     // padded tokens (items x longest) per model call
+  int64_t max_queue_delay_ms = 5;      // how long a partial batch waits for company
+  int64_t max_queued_tokens = 262144;  // per model; beyond it work is refused
+};
+
+struct LimitsConfig {
+  int64_t max_document_bytes = 1 << 20;   // UTF-8 bytes of one document's passages
+  int64_t max_message_bytes = 16 << 20;   // gRPC receive/send message size
+  int64_t max_concurrent_streams = 100;   // HTTP/2 streams per connection
+  int64_t max_connection_age_s = 0;       // 0: connections live forever
+  int64_t max_stream_inflight_documents = 64;  // per AnnotateStream call; reading pauses
+};
+
+struct TlsConfig {
+  std::string cert;  // PEM files; both or neither
+  std::string key;
+  bool enabled() const { return !cert.empty(); }
+};
+
+struct AuthConfig {
+  // A file holding the bearer token that every Tagger call must send as
+  // "authorization: Bearer <token>"; empty: no authentication.
+  std::string bearer_token_file;
+};
+
+struct ServerConfig {
+  std::string listen = "0.0.0.0:50051";
+  std::string metrics_listen = "0.0.0.0:9464";
+  ModelsConfig models;
+  std::string device = "cpu";  // "cpu" or "cuda:N"
+  int64_t threads = 0;         // torch intra-op threads; 0: one per hardware thread
+  BatchingConfig batching;
+  LimitsConfig limits;
+  int64_t shutdown_grace_s = 10;  // in-flight calls get this long to finish on SIGTERM
+  TlsConfig tls;
+  AuthConfig auth;
+};
+
+// Parses YAML text; `source` (a file name) prefixes every error.
+StatusOr<ServerConfig> ParseServerConfig(const std::string& yaml_text, const std::string& source);
+StatusOr<ServerConfig> LoadServerConfig(const std::string& path);
+
+}  // namespace bioner::server
+
+#endif  // BIONER_SERVER_CONFIG_H_
