@@ -139,7 +139,8 @@ TEST_F(TrainerCli, ReportFromEvalJson) {
   RunResult e = Run("eval --gold '" + g + "' --pred '" + p + "' --json");
   ASSERT_EQ(e.exit_code, 0) << e.err;
   const std::string m = Write("m.json", e.out);
-  const std::string t = Write("t.json", R"({"test": {"strict": {"per_type": {"Disease": {"f1": 0.9}}}}})");
+  const std::string t =
+      Write("t.json", R"({"test": {"strict": {"per_type": {"Disease": {"f1": 0.9}}}}})");
   RunResult r = Run("report --metrics '" + m + "' --metrics '" + t + "'");
   ASSERT_EQ(r.exit_code, 0) << r.err;
   // Disease: macro over the corpora annotated for Disease (ncbi_disease only): F1 0.

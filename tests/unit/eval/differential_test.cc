@@ -39,7 +39,7 @@ bool RefPartialMatch(const Tuple& entry, const Tuple& c) {
   auto [ed, es, ee, et] = entry;
   auto [cd, cs, ce, ct] = c;
   return ed == cd && et == ct &&
-         ((es >= cs - 1 && ee <= ce + 1) || (es >= cs && ee <= ce + 1));
+         ((es >= cs - 1 && ee <= ce) || (es >= cs && ee <= ce + 1));
 }
 
 struct RefInput {
