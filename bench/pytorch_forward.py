@@ -22,7 +22,7 @@ class Model(nn.Module):
         super().__init__()
         self.word = nn.Embedding(vocab, hidden)
         self.pos = nn.Embedding(max_pos, hidden)
-        self.type = nn.Embedding(2, hidden)
+        self.token_type = nn.Embedding(2, hidden)
         self.norm = nn.LayerNorm(hidden, eps=1e-12)
         layer = nn.TransformerEncoderLayer(hidden, heads, inter, dropout=0.1, activation="gelu",
                                            layer_norm_eps=1e-12, batch_first=True, norm_first=False)
@@ -31,7 +31,7 @@ class Model(nn.Module):
 
     def forward(self, ids):
         positions = torch.arange(ids.shape[1])
-        x = self.word(ids) + self.pos(positions)[None] + self.type(torch.zeros_like(ids))
+        x = self.word(ids) + self.pos(positions)[None] + self.token_type(torch.zeros_like(ids))
         return self.classifier(self.encoder(self.norm(x)))
 
 

@@ -8,6 +8,8 @@ namespace bioner::trainer {
 int RunCorpus(int argc, char** argv);
 int RunEval(int argc, char** argv);
 int RunReport(int argc, char** argv);
+int RunTrain(int argc, char** argv);
+int RunPromote(int argc, char** argv);
 
 }  // namespace bioner::trainer
 

@@ -72,15 +72,17 @@ class TempDir {
 };
 
 // Absolute paths for the reader, in registry order.
+// `unpacked` maps each archive (path under the corpus folder) to its temporary folder.
 StatusOr<std::vector<std::string>> ResolveFiles(const CorpusSpec& spec, const std::string& dir,
-                                                TempDir* tmp) {
+                                                TempDir* tmp,
+                                                std::map<std::string, std::string>* unpacked_out) {
   std::error_code ec;
   if (!fs::is_directory(dir, ec)) {
     return NotFound("corpus '" + spec.name + "': folder " + dir + " does not exist (run "
                     "'bioner-trainer corpus fetch --corpus " + spec.name + "' or pass --mirror)");
   }
   std::vector<std::string> out;
-  std::map<std::string, std::string> unpacked;  // archive -> folder
+  std::map<std::string, std::string>& unpacked = *unpacked_out;
   for (const std::string& entry : spec.files) {
     std::string base = dir, rel = entry;
     if (size_t bang = entry.find('!'); bang != std::string::npos) {
@@ -96,6 +98,7 @@ StatusOr<std::vector<std::string>> ResolveFiles(const CorpusSpec& spec, const st
       }
       base = it->second;
     }
+    if (rel.empty()) rel = ".";
     const size_t before = out.size();
     Glob(base, Components(rel), 0, &out);
     if (out.size() == before) {
@@ -105,14 +108,74 @@ StatusOr<std::vector<std::string>> ResolveFiles(const CorpusSpec& spec, const st
   return out;
 }
 
+// Messages name temporary folders of unpacked archives; say "ARCHIVE!member" instead, so
+// that reports are stable and point at a file the user has.
+std::string Unmask(std::string text, const std::map<std::string, std::string>& unpacked,
+                   const std::string& dir) {
+  for (const auto& [archive, folder] : unpacked) {
+    const std::string from = folder + "/", to = dir + "/" + archive + "!";
+    for (size_t p = 0; (p = text.find(from, p)) != std::string::npos; p += to.size()) {
+      text.replace(p, from.size(), to);
+    }
+  }
+  return text;
+}
+
+void Unmask(CorpusReport* report, const std::map<std::string, std::string>& unpacked,
+            const std::string& dir) {
+  for (auto& [reason, examples] : report->examples) {
+    for (std::string& e : examples) e = Unmask(e, unpacked, dir);
+  }
+}
+
+std::string Short(const std::string& text) {
+  if (text.size() <= 60) return text;
+  size_t cut = 57;
+  while (cut > 0 && (static_cast<unsigned char>(text[cut]) & 0xC0) == 0x80) --cut;
+  return text.substr(0, cut) + "...";
+}
+
+std::string Describe(const std::string& doc_id, const Entity& e) {
+  return doc_id + " [" + std::to_string(e.start) + ", " + std::to_string(e.end) + ") " + e.type +
+         " '" + Short(e.text) + "'";
+}
+
+// Reviewed patches (registry.h), applied to the reader's entities of one document.
+Status ApplyPatches(const CorpusSpec& spec, const Document& doc, std::vector<Entity>* entities,
+                    std::vector<bool>* used, CorpusReport* report) {
+  for (size_t i = 0; i < spec.patches.size(); ++i) {
+    const AnnotationPatch& p = spec.patches[i];
+    if (p.document != doc.id()) continue;
+    for (auto it = entities->begin(); it != entities->end(); ++it) {
+      if (it->start != p.start || it->end != p.end || it->type != p.label) continue;
+      report->Add("patch applied: " + p.reason, Describe(doc.id(), *it));
+      (*used)[i] = true;
+      if (p.drop) {
+        entities->erase(it);
+      } else {
+        if (p.new_end > doc.length()) {
+          return InvalidArgument("corpus '" + spec.name + "': patch for document " + p.document +
+                                 " moves the entity past the end of the text");
+        }
+        it->start = p.new_start;
+        it->end = p.new_end;
+        it->text.clear();  // AddEntities takes the text at the new span
+      }
+      break;
+    }
+  }
+  return Status::Ok();
+}
+
 // Step 3: canonical types, counted. Returns entities with canonical types only.
 std::vector<Entity> MapLabels(const CorpusSpec& spec, const Document& doc,
+                              const std::vector<Entity>& entities,
                               std::map<std::string, long>* labels, CorpusReport* report) {
   std::vector<Entity> out;
-  for (const Entity& e : doc.entities()) {
+  for (const Entity& e : entities) {
     ++(*labels)[e.type];
     const std::optional<std::string> type = spec.MapLabel(e.type);
-    const std::string example = doc.id() + ": '" + e.text + "'";
+    const std::string example = doc.id() + ": '" + Short(e.text) + "'";
     if (!type) {
       report->Add("unknown label '" + e.type + "' (not in the registry; dropped)", example);
     } else if (type->empty()) {
@@ -141,8 +204,7 @@ std::vector<Entity> ResolveOverlaps(std::vector<Entity> entities, const std::str
     const Entity* last = nullptr;
     // Kept entities of one type never overlap, so only the last kept one of this type can.
     if (!kept.empty() && kept.back().type == e.type) last = &kept.back();
-    const std::string example = doc_id + " [" + std::to_string(e.start) + ", " +
-                                std::to_string(e.end) + ") " + e.type + " '" + e.text + "'";
+    const std::string example = Describe(doc_id, e);
     if (last && last->start == e.start && last->end == e.end) {
       report->Add("duplicate entity (same span and type after label mapping; merged)", example);
     } else if (last && e.end <= last->end) {
@@ -172,31 +234,43 @@ StatusOr<LoadedCorpus> LoadCorpus(const CorpusRegistry& registry, const CorpusSp
   std::vector<Document> docs;
   {
     TempDir tmp;
-    ASSIGN_OR_RETURN(std::vector<std::string> files, ResolveFiles(spec, dir, &tmp));
+    std::map<std::string, std::string> unpacked;
+    ASSIGN_OR_RETURN(std::vector<std::string> files, ResolveFiles(spec, dir, &tmp, &unpacked));
     FormatInput input{spec.name, std::move(files), spec.options};
     auto read = reader(input, &out.report);
-    if (!read.ok()) return read.status().WithContext("corpus '" + spec.name + "'");
+    Unmask(&out.report, unpacked, dir);
+    if (!read.ok()) {
+      return Status(read.status().code(), "corpus '" + spec.name + "': " +
+                                              Unmask(read.status().message(), unpacked, dir));
+    }
     docs = std::move(read).value();
   }
 
   std::set<std::string> seen;
+  std::vector<bool> patch_used(spec.patches.size(), false);
   for (Document& doc : docs) {
     if (!seen.insert(doc.id()).second) {
       out.report.Add("duplicate document id in corpus (first kept)", doc.id());
       continue;
     }
-    std::vector<Entity> mapped =
-        ResolveOverlaps(MapLabels(spec, doc, &out.labels, &out.report), doc.id(), &out.report);
+    std::vector<Entity> entities = doc.entities();
+    RETURN_IF_ERROR(ApplyPatches(spec, doc, &entities, &patch_used, &out.report));
+    std::vector<Entity> mapped = ResolveOverlaps(
+        MapLabels(spec, doc, entities, &out.labels, &out.report), doc.id(), &out.report);
     doc.ClearEntities();
     RETURN_IF_ERROR(doc.AddEntities(std::move(mapped)).WithContext("corpus '" + spec.name + "'"));
     doc.set_corpus(spec.name);
     out.sentences.push_back(SplitDocumentSentences(doc));
     for (const Entity* e : EntitiesCrossingSentences(doc, out.sentences.back())) {
-      out.report.Add("entity crosses a sentence boundary (kept)",
-                     doc.id() + " [" + std::to_string(e->start) + ", " + std::to_string(e->end) +
-                         ") " + e->type + " '" + e->text + "'");
+      out.report.Add("entity crosses a sentence boundary (kept)", Describe(doc.id(), *e));
     }
     out.documents.push_back(std::move(doc));
+  }
+  for (size_t i = 0; i < spec.patches.size(); ++i) {
+    if (!patch_used[i]) {
+      out.report.Add("patch did not apply (entity not found): " + spec.patches[i].reason,
+                     spec.patches[i].document);
+    }
   }
 
   std::vector<std::string> ids;

@@ -52,7 +52,8 @@ std::vector<std::pair<std::string, std::string>> ParsePairs(const json& j) {
 
 const std::set<std::string>& KnownKeys() {
   static const std::set<std::string> keys = {"name", "status", "format", "options", "files",
-                                             "labels", "types", "split_ids", "downloads", "notes"};
+                                             "labels", "types", "split_ids", "downloads", "patches",
+                                             "notes"};
   return keys;
 }
 
@@ -97,6 +98,23 @@ Status ParseCorpus(const json& j, CorpusSpec* c) {
     }
     if (d.contains("map")) dl.map = ParsePairs(d.at("map"));
     c->downloads.push_back(std::move(dl));
+  }
+  if (j.contains("patches")) {
+    for (const json& p : j.at("patches")) {
+      AnnotationPatch a;
+      a.document = p.at("document").get<std::string>();
+      a.start = p.at("start").get<size_t>();
+      a.end = p.at("end").get<size_t>();
+      a.label = p.at("label").get<std::string>();
+      a.drop = p.value("drop", false);
+      a.new_start = p.value("new_start", a.start);
+      a.new_end = p.value("new_end", a.end);
+      a.reason = p.at("reason").get<std::string>();
+      if (!a.drop && a.new_start >= a.new_end) {
+        return InvalidArgument("patches: document " + a.document + ": empty new span");
+      }
+      c->patches.push_back(std::move(a));
+    }
   }
   c->notes = j.value("notes", std::string());
   return Status::Ok();

@@ -47,6 +47,19 @@ enum class SplitIdRule {
   kMirnaTrainTest,   // miRNA-corp.d1 names both miRNA-corp.d1-train and miRNA-corp.d1-test
 };
 
+// A reviewed fix of one known annotation error, applied to the reader's output before label
+// mapping. It matches an entity by document id, span and corpus label; it either moves the
+// span (new_start/new_end) or drops the entity. Every patch is counted when it applies, and
+// counted as "patch did not apply" when its entity is not there.
+struct AnnotationPatch {
+  std::string document;
+  size_t start = 0, end = 0;
+  std::string label;
+  bool drop = false;
+  size_t new_start = 0, new_end = 0;
+  std::string reason;
+};
+
 struct CorpusSpec {
   std::string name;  // lower case, as the folder in the mirror
   CorpusStatus status = CorpusStatus::kAvailable;
@@ -60,6 +73,7 @@ struct CorpusSpec {
   std::map<std::string, std::string> split_files;  // canonical type -> split file base name
   SplitIdRule split_ids = SplitIdRule::kAsIs;
   std::vector<CorpusDownload> downloads;
+  std::vector<AnnotationPatch> patches;
   std::string notes;
 
   bool held_out() const { return status == CorpusStatus::kHeldOut; }

@@ -3,24 +3,12 @@
 #include <map>
 
 namespace bioner::text {
-namespace {
-
-uint32_t EdgeKey(int32_t node, unsigned char b) {
-  return ((static_cast<uint32_t>(node) << 8) | b) + 1;
-}
-
-uint32_t Slot(uint32_t key, uint32_t mask) {
-  return (key * 0x9E3779B1u) & mask;  // Fibonacci hashing spreads consecutive keys
-}
-
-}  // namespace
 
 PieceTrie::PieceTrie(const Vocab& vocab) {
-  // Built with maps, then moved into the hash table: construction is once per model,
-  // lookups are per token.
+  // Built with maps in insertion order, then renumbered breadth-first into flat arrays:
+  // construction is once per model, lookups are per token.
   std::vector<std::map<unsigned char, int32_t>> children(1);
-  id_.assign(1, Vocab::kAbsent);
-  size_t num_edges = 0;
+  std::vector<int32_t> ids(1, Vocab::kAbsent);
   for (int32_t id = 0; id < vocab.size(); ++id) {
     int32_t node = 0;
     for (char ch : vocab.token(id)) {
@@ -28,36 +16,59 @@ PieceTrie::PieceTrie(const Vocab& vocab) {
       auto [it, inserted] = children[node].emplace(b, static_cast<int32_t>(children.size()));
       if (inserted) {
         children.emplace_back();
-        id_.push_back(Vocab::kAbsent);
-        ++num_edges;
+        ids.push_back(Vocab::kAbsent);
       }
       node = it->second;
     }
-    id_[node] = id;  // an empty line's token sits on the root and never matches
+    ids[node] = id;  // an empty line's token sits on the root and never matches
   }
-  size_t size = 16;
-  while (size < 2 * num_edges) size *= 2;
-  edges_.assign(size, Edge{});
-  mask_ = static_cast<uint32_t>(size - 1);
-  for (size_t node = 0; node < children.size(); ++node) {
-    for (const auto& [label, child] : children[node]) {
-      const uint32_t key = EdgeKey(static_cast<int32_t>(node), label);
-      uint32_t slot = Slot(key, mask_);
-      while (edges_[slot].key != 0) slot = (slot + 1) & mask_;
-      edges_[slot] = {key, child};
+  // order[k]: the old number of the node numbered k; renumber[old] = k.
+  std::vector<int32_t> order(1, 0), renumber(children.size(), 0);
+  for (size_t k = 0; k < order.size(); ++k) {
+    for (const auto& [label, child] : children[order[k]]) {
+      renumber[child] = static_cast<int32_t>(order.size());
+      order.push_back(child);
     }
   }
-  const int32_t hash = Child(0, '#');
+  nodes_.resize(order.size());
+  edges_.reserve(order.size());
+  for (size_t k = 0; k < order.size(); ++k) {
+    Node& n = nodes_[k];
+    n.id = ids[order[k]];
+    n.first_edge = static_cast<uint32_t>(edges_.size());
+    n.num_edges = static_cast<uint32_t>(children[order[k]].size());
+    for (const auto& [label, child] : children[order[k]]) {
+      edges_.push_back({label, renumber[child]});
+    }
+  }
+  root_child_.assign(256, -1);
+  for (uint32_t e = 0; e < nodes_[0].num_edges; ++e) {
+    root_child_[edges_[e].label] = edges_[e].child;
+  }
+  const int32_t hash = root_child_['#'];
   continuation_root_ = hash < 0 ? -1 : Child(hash, '#');
 }
 
 int32_t PieceTrie::Child(int32_t node, unsigned char b) const {
-  const uint32_t key = EdgeKey(node, b);
-  for (uint32_t slot = Slot(key, mask_);; slot = (slot + 1) & mask_) {
-    const Edge& e = edges_[slot];
-    if (e.key == key) return e.child;
-    if (e.key == 0) return -1;
+  if (node == 0) return root_child_[b];
+  const Node& n = nodes_[static_cast<size_t>(node)];
+  const Edge* e = edges_.data() + n.first_edge;
+  const Edge* end = e + n.num_edges;
+  if (n.num_edges <= 8) {  // most nodes have one or two children
+    for (; e != end; ++e) {
+      if (e->label == b) return e->child;
+    }
+    return -1;
   }
+  while (e < end) {  // binary search over the sorted labels
+    const Edge* mid = e + (end - e) / 2;
+    if (mid->label < b) {
+      e = mid + 1;
+    } else {
+      end = mid;
+    }
+  }
+  return e != edges_.data() + n.first_edge + n.num_edges && e->label == b ? e->child : -1;
 }
 
 PieceTrie::Match PieceTrie::LongestPrefix(std::string_view text, bool continuation) const {
@@ -65,7 +76,9 @@ PieceTrie::Match PieceTrie::LongestPrefix(std::string_view text, bool continuati
   int32_t node = continuation ? continuation_root_ : 0;
   for (size_t i = 0; node >= 0 && i < text.size(); ++i) {
     node = Child(node, static_cast<unsigned char>(text[i]));
-    if (node >= 0 && id_[node] != Vocab::kAbsent) best = {i + 1, id_[node]};
+    if (node >= 0 && nodes_[static_cast<size_t>(node)].id != Vocab::kAbsent) {
+      best = {i + 1, nodes_[static_cast<size_t>(node)].id};
+    }
   }
   return best;
 }

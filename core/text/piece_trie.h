@@ -36,16 +36,20 @@ class PieceTrie {
   // Child of `node` on byte `b`, or -1.
   int32_t Child(int32_t node, unsigned char b) const;
 
-  // Node n is the entry id_[n] (or kAbsent); node 0 is the root. Edges (node, byte) -> child
-  // live in one open-addressing hash table: a lookup is usually one cache line, where a
-  // per-node sorted edge list would cost several.
-  struct Edge {
-    uint32_t key = 0;  // (node << 8 | byte) + 1; 0 marks an empty slot
-    int32_t child = -1;
+  // Nodes are numbered breadth-first, so the short prefixes every lookup passes through sit
+  // together in a few cache lines; each node's children are a sorted run of edges_.
+  struct Node {
+    int32_t id = Vocab::kAbsent;  // the entry spelled by the path to this node
+    uint32_t first_edge = 0;
+    uint32_t num_edges = 0;
   };
-  std::vector<int32_t> id_;
-  std::vector<Edge> edges_;  // size is a power of two, at most half full
-  uint32_t mask_ = 0;
+  struct Edge {
+    unsigned char label;
+    int32_t child;
+  };
+  std::vector<Node> nodes_;  // nodes_[0] is the root
+  std::vector<Edge> edges_;
+  std::vector<int32_t> root_child_;  // the root's children by byte: the first step is direct
   int32_t continuation_root_ = -1;   // the node reached by "##"
 };
 

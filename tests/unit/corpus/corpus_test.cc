@@ -73,6 +73,30 @@ TEST(LoadCorpus, CellfinderSplitsPerType) {
   EXPECT_GT(c->report.counts["label 'CellType' is not a HUNER type (dropped)"], 0);
 }
 
+// The reviewed OSIRIS patch (corpora.json): DYX1C1 in article46 was annotated over three
+// sentences.
+TEST(LoadCorpus, OsirisPatchShortensTheRunawayGene) {
+  const auto& reg = CorpusRegistry::Default();
+  const CorpusSpec* spec = *reg.Find("osiris");
+  ASSERT_EQ(spec->patches.size(), 1u);
+  auto c = LoadCorpus(reg, *spec, {kCorpora});
+  ASSERT_TRUE(c.ok()) << c.status();
+  EXPECT_EQ(c->report.counts["patch applied: " + spec->patches[0].reason], 1);
+  EXPECT_EQ(c->report.counts.count("entity crosses a sentence boundary (kept)"), 0u);
+  bool found = false;
+  for (const Document& d : c->documents) {
+    if (d.id() != "15007729") continue;
+    for (const Entity& e : d.entities()) {
+      EXPECT_FALSE(e.start == 289 && e.end == 644);
+      if (e.start == 289 && e.end == 295) {
+        EXPECT_EQ(e.text, "DYX1C1");
+        found = true;
+      }
+    }
+  }
+  EXPECT_TRUE(found);
+}
+
 // A toy corpus in a temporary root, described by its own registry.
 class ToyCorpus : public ::testing::Test {
  protected:
@@ -96,11 +120,12 @@ class ToyCorpus : public ::testing::Test {
     fs::create_directories((fs::path(root_) / rel).parent_path());
     std::ofstream(fs::path(root_) / rel, std::ios::binary) << data;
   }
-  CorpusRegistry Registry(const std::string& status, const std::string& format = "pubtator") {
+  CorpusRegistry Registry(const std::string& status, const std::string& format = "pubtator",
+                          const std::string& patches = "[]") {
     const std::string json = R"({"splits": {"dir": "huner_splits", "url": "file:///x/"},
       "corpora": [{"name": "toy", "status": ")" + status + R"(", "format": ")" + format + R"(",
       "files": ["toy.txt"], "labels": [["Gene", "Gene"], ["Disease", "Disease"]],
-      "types": {"Gene": "toy", "Disease": "toy"}, "downloads": []},
+      "types": {"Gene": "toy", "Disease": "toy"}, "downloads": [], "patches": )" + patches + R"(},
       {"name": "toyarc", "status": "available", "format": "cll_nersuite",
       "files": ["x.tar.gz!dir"], "labels": [["CL", "CellLine"]],
       "types": {"CellLine": "toy"}, "downloads": []}]})";
@@ -129,6 +154,22 @@ TEST_F(ToyCorpus, SplitIdsNamingAbsentDocumentsAreCounted) {
   ASSERT_TRUE(dev.ok());
   ASSERT_EQ(dev->size(), 1u);
   EXPECT_TRUE((*dev)[0].entities().empty());  // Gene entities filtered out
+}
+
+TEST_F(ToyCorpus, PatchesApplyOrAreCountedAsNotApplied) {
+  CorpusRegistry reg = Registry("available", "pubtator", R"([
+      {"document": "1", "start": 9, "end": 15, "label": "Disease", "drop": true, "reason": "r1"},
+      {"document": "2", "start": 0, "end": 4, "label": "Gene", "new_end": 3, "reason": "r2"},
+      {"document": "2", "start": 5, "end": 9, "label": "Gene", "drop": true, "reason": "r3"}])");
+  auto c = LoadCorpus(reg, reg.corpora()[0], {root_});
+  ASSERT_TRUE(c.ok()) << c.status();
+  EXPECT_EQ(c->report.counts["patch applied: r1"], 1);
+  EXPECT_EQ(c->report.counts["patch applied: r2"], 1);
+  EXPECT_EQ(c->report.counts["patch did not apply (entity not found): r3"], 1);
+  const Document& d1 = c->documents[0];
+  for (const Entity& e : d1.entities()) EXPECT_NE(e.type, "Disease");
+  ASSERT_EQ(c->documents[1].entities().size(), 1u);
+  EXPECT_EQ(c->documents[1].entities()[0].text, "TP5");
 }
 
 TEST_F(ToyCorpus, HeldOutTrainSplitIsRefused) {

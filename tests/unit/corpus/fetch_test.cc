@@ -46,10 +46,15 @@ class TempDirTest : public ::testing::Test {
   std::string MakeTarGz(const std::string& rel,
                         const std::vector<std::pair<std::string, std::string>>& members) {
     const std::string path = (fs::path(dir_) / rel).string();
+    fs::create_directories(fs::path(path).parent_path());
     struct archive* a = archive_write_new();
     archive_write_add_filter_gzip(a);
     archive_write_set_format_pax_restricted(a);
-    EXPECT_EQ(archive_write_open_filename(a, path.c_str()), ARCHIVE_OK);
+    if (archive_write_open_filename(a, path.c_str()) != ARCHIVE_OK) {
+      ADD_FAILURE() << path << ": " << archive_error_string(a);
+      archive_write_free(a);
+      return path;
+    }
     for (const auto& [name, data] : members) {
       struct archive_entry* e = archive_entry_new();
       archive_entry_set_pathname(e, name.c_str());

@@ -1,0 +1,271 @@
+#include "core/train/train_config.h"
+
+#include <filesystem>
+#include <functional>
+#include <map>
+#include <set>
+
+#include <nlohmann/json.hpp>
+#include <yaml-cpp/yaml.h>
+
+#include "core/corpus/registry.h"
+#include "core/decode/labels.h"
+#include "core/model/bert_config.h"
+#include "core/util/file.h"
+
+namespace bioner::train {
+namespace {
+
+namespace fs = std::filesystem;
+
+// One typed reader per key; yaml-cpp exceptions become Status here and nowhere else.
+class KeyReader {
+ public:
+  KeyReader(const YAML::Node& root, std::string source) : root_(root), source_(std::move(source)) {}
+
+  template <typename T>
+  Status Read(const std::string& key, const char* type_name, T* out) {
+    seen_.insert(key);
+    const YAML::Node n = root_[key];
+    if (!n.IsDefined() || n.IsNull()) return Status::Ok();
+    if (!n.IsScalar()) return Bad(key, std::string("must be ") + type_name);
+    try {
+      *out = n.as<T>();
+    } catch (const YAML::Exception&) {
+      return Bad(key, std::string("must be ") + type_name + ", got '" + n.Scalar() + "'");
+    }
+    return Status::Ok();
+  }
+  template <typename T>
+  Status ReadOptional(const std::string& key, const char* type_name, std::optional<T>* out) {
+    T value{};
+    seen_.insert(key);
+    const YAML::Node n = root_[key];
+    if (!n.IsDefined() || n.IsNull()) return Status::Ok();
+    RETURN_IF_ERROR(Read(key, type_name, &value));
+    *out = value;
+    return Status::Ok();
+  }
+  Status ReadList(const std::string& key, std::vector<std::string>* out) {
+    seen_.insert(key);
+    const YAML::Node n = root_[key];
+    if (!n.IsDefined() || n.IsNull()) return Status::Ok();
+    if (n.IsScalar()) {  // a single name is accepted for a one-element list
+      out->push_back(n.Scalar());
+      return Status::Ok();
+    }
+    if (!n.IsSequence()) return Bad(key, "must be a list of strings");
+    for (size_t i = 0; i < n.size(); ++i) {
+      if (!n[i].IsScalar()) return Bad(key + "[" + std::to_string(i) + "]", "must be a string");
+      out->push_back(n[i].Scalar());
+    }
+    return Status::Ok();
+  }
+  Status RefuseUnknown() const {
+    for (const auto& kv : root_) {
+      const std::string key = kv.first.Scalar();
+      if (!seen_.count(key)) {
+        std::string known;
+        for (const auto& k : seen_) known += (known.empty() ? "" : ", ") + k;
+        return InvalidArgument(source_ + ": unknown key '" + key + "' (known keys: " + known + ")");
+      }
+    }
+    return Status::Ok();
+  }
+  Status Bad(const std::string& key, const std::string& what) const {
+    return InvalidArgument(source_ + ": key '" + key + "' " + what);
+  }
+
+ private:
+  const YAML::Node& root_;
+  std::string source_;
+  std::set<std::string> seen_;
+};
+
+Status CheckRanges(const TrainConfig& c, const KeyReader& r) {
+  auto require = [&](bool ok, const char* key, const std::string& what) {
+    return ok ? Status::Ok() : r.Bad(key, what);
+  };
+  RETURN_IF_ERROR(require(!c.model.empty(), "model", "is required (a Hugging Face model folder)"));
+  RETURN_IF_ERROR(require(!c.entity_type.empty(), "entity_type", "is required (e.g. Disease)"));
+  RETURN_IF_ERROR(require(!c.model_repository.empty(), "model_repository", "is required (MODEL_REPO)"));
+  RETURN_IF_ERROR(require(c.scheme == "BIO" || c.scheme == "BIOES", "scheme", "must be BIO or BIOES, got '" + c.scheme + "'"));
+  RETURN_IF_ERROR(require(c.version >= 0, "version", "must be >= 0 (0: next free version)"));
+  RETURN_IF_ERROR(require(c.epochs >= 1, "epochs", "must be >= 1"));
+  RETURN_IF_ERROR(require(c.batch_size >= 1, "batch_size", "must be >= 1"));
+  RETURN_IF_ERROR(require(c.gradient_accumulation >= 1, "gradient_accumulation", "must be >= 1"));
+  RETURN_IF_ERROR(require(c.learning_rate > 0, "learning_rate", "must be > 0"));
+  RETURN_IF_ERROR(require(c.weight_decay >= 0, "weight_decay", "must be >= 0"));
+  RETURN_IF_ERROR(require(c.warmup_ratio >= 0 && c.warmup_ratio <= 1, "warmup_ratio", "must be in [0, 1]"));
+  RETURN_IF_ERROR(require(c.adam_beta1 >= 0 && c.adam_beta1 < 1, "adam_beta1", "must be in [0, 1)"));
+  RETURN_IF_ERROR(require(c.adam_beta2 >= 0 && c.adam_beta2 < 1, "adam_beta2", "must be in [0, 1)"));
+  RETURN_IF_ERROR(require(c.adam_epsilon > 0, "adam_epsilon", "must be > 0"));
+  RETURN_IF_ERROR(require(c.max_grad_norm >= 0, "max_grad_norm", "must be >= 0 (0: no clipping)"));
+  RETURN_IF_ERROR(require(!c.dropout || (*c.dropout >= 0 && *c.dropout < 1), "dropout", "must be in [0, 1)"));
+  RETURN_IF_ERROR(require(c.max_seq_len >= 3, "max_seq_len", "must be >= 3 ([CLS], a token, [SEP])"));
+  RETURN_IF_ERROR(require(c.num_threads >= 0, "num_threads", "must be >= 0"));
+  RETURN_IF_ERROR(require(c.eval_batch_tokens >= 1, "eval_batch_tokens", "must be >= 1"));
+  const bool cuda = c.device.rfind("cuda", 0) == 0;
+  RETURN_IF_ERROR(require(c.device == "cpu" || cuda, "device", "must be cpu, cuda or cuda:N, got '" + c.device + "'"));
+  RETURN_IF_ERROR(require(!c.mixed_precision || cuda, "mixed_precision", "needs a CUDA device (bf16 autocast)"));
+  const bool files = !c.train_files.empty();
+  RETURN_IF_ERROR(require(!(files && !c.corpora.empty()), "train_files", "and 'corpora' exclude each other"));
+  RETURN_IF_ERROR(require(files || (c.dev_files.empty() && c.test_files.empty()), "dev_files",
+                          "needs train_files (corpora bring their own dev and test splits)"));
+  RETURN_IF_ERROR(require(!files || !c.dev_files.empty(), "dev_files", "is required with train_files (model selection)"));
+  RETURN_IF_ERROR(require(files || !c.corpus_root.empty(), "corpus_root", "is required when training on corpora"));
+  return Status::Ok();
+}
+
+Status CheckFile(const std::string& key, const std::string& path, const std::string& source) {
+  std::error_code ec;
+  if (!fs::is_regular_file(path, ec)) {
+    return NotFound(source + ": key '" + key + "': file '" + path + "' does not exist");
+  }
+  return Status::Ok();
+}
+
+}  // namespace
+
+StatusOr<TrainConfig> ParseTrainConfig(std::string_view yaml_text, const std::string& source) {
+  YAML::Node root;
+  try {
+    root = YAML::Load(std::string(yaml_text));
+  } catch (const YAML::Exception& e) {
+    return InvalidArgument(source + ": not valid YAML: " + e.what());
+  }
+  if (!root.IsMap()) return InvalidArgument(source + ": must be a YAML mapping of keys to values");
+  TrainConfig c;
+  KeyReader r(root, source);
+  RETURN_IF_ERROR(r.Read("model", "a folder name", &c.model));
+  RETURN_IF_ERROR(r.Read("entity_type", "a string", &c.entity_type));
+  RETURN_IF_ERROR(r.ReadList("corpora", &c.corpora));
+  RETURN_IF_ERROR(r.Read("corpus_root", "a folder name", &c.corpus_root));
+  RETURN_IF_ERROR(r.ReadList("train_files", &c.train_files));
+  RETURN_IF_ERROR(r.ReadList("dev_files", &c.dev_files));
+  RETURN_IF_ERROR(r.ReadList("test_files", &c.test_files));
+  RETURN_IF_ERROR(r.Read("scheme", "BIO or BIOES", &c.scheme));
+  RETURN_IF_ERROR(r.ReadOptional("lowercase", "true or false", &c.lowercase));
+  RETURN_IF_ERROR(r.Read("model_repository", "a folder name", &c.model_repository));
+  RETURN_IF_ERROR(r.Read("work_dir", "a folder name", &c.work_dir));
+  RETURN_IF_ERROR(r.Read("version", "an integer", &c.version));
+  RETURN_IF_ERROR(r.Read("promote", "true or false", &c.promote));
+  RETURN_IF_ERROR(r.Read("epochs", "an integer", &c.epochs));
+  RETURN_IF_ERROR(r.Read("batch_size", "an integer", &c.batch_size));
+  RETURN_IF_ERROR(r.Read("gradient_accumulation", "an integer", &c.gradient_accumulation));
+  RETURN_IF_ERROR(r.Read("learning_rate", "a number", &c.learning_rate));
+  RETURN_IF_ERROR(r.Read("weight_decay", "a number", &c.weight_decay));
+  RETURN_IF_ERROR(r.Read("warmup_ratio", "a number", &c.warmup_ratio));
+  RETURN_IF_ERROR(r.Read("adam_beta1", "a number", &c.adam_beta1));
+  RETURN_IF_ERROR(r.Read("adam_beta2", "a number", &c.adam_beta2));
+  RETURN_IF_ERROR(r.Read("adam_epsilon", "a number", &c.adam_epsilon));
+  RETURN_IF_ERROR(r.Read("max_grad_norm", "a number", &c.max_grad_norm));
+  RETURN_IF_ERROR(r.ReadOptional("dropout", "a number", &c.dropout));
+  RETURN_IF_ERROR(r.Read("max_seq_len", "an integer", &c.max_seq_len));
+  RETURN_IF_ERROR(r.Read("seed", "a non-negative integer", &c.seed));
+  RETURN_IF_ERROR(r.Read("device", "a string", &c.device));
+  RETURN_IF_ERROR(r.Read("mixed_precision", "true or false", &c.mixed_precision));
+  RETURN_IF_ERROR(r.Read("num_threads", "an integer", &c.num_threads));
+  RETURN_IF_ERROR(r.Read("eval_batch_tokens", "an integer", &c.eval_batch_tokens));
+  RETURN_IF_ERROR(r.RefuseUnknown());
+  RETURN_IF_ERROR(CheckRanges(c, r));
+  if (c.work_dir.empty()) c.work_dir = (fs::path(c.model_repository) / c.entity_type / ".work").string();
+  return c;
+}
+
+StatusOr<TrainConfig> ReadTrainConfig(const std::string& path) {
+  ASSIGN_OR_RETURN(std::string text, ReadFile(path));
+  return ParseTrainConfig(text, path);
+}
+
+Status CheckTrainConfig(const TrainConfig& c, const std::string& source) {
+  std::error_code ec;
+  if (!fs::is_directory(c.model, ec)) {
+    return NotFound(source + ": key 'model': model folder '" + c.model + "' does not exist");
+  }
+  const std::string config_json = (fs::path(c.model) / "config.json").string();
+  RETURN_IF_ERROR(CheckFile("model", config_json, source));
+  RETURN_IF_ERROR(CheckFile("model", (fs::path(c.model) / "model.safetensors").string(), source));
+  RETURN_IF_ERROR(CheckFile("model", (fs::path(c.model) / "vocab.txt").string(), source));
+  ASSIGN_OR_RETURN(BertConfig bert, ReadBertConfig(config_json));
+  if (c.max_seq_len > bert.max_position_embeddings) {
+    return InvalidArgument(source + ": key 'max_seq_len' " + std::to_string(c.max_seq_len) +
+                           " exceeds max_position_embeddings " + std::to_string(bert.max_position_embeddings) +
+                           " of " + config_json);
+  }
+  if (bert.has_classifier()) {
+    // A token-classification checkpoint keeps its head: its labels must be this task's.
+    auto labels = LabelSet::Create(bert.labels);
+    if (!labels.ok()) return labels.status().WithContext(config_json);
+    const bool scheme_ok = (labels->scheme() == LabelScheme::kBIOES) == (c.scheme == "BIOES");
+    if (labels->types() != std::vector<std::string>{c.entity_type} || !scheme_ok) {
+      std::string names;
+      for (const auto& n : bert.labels) names += (names.empty() ? "" : ", ") + n;
+      return InvalidArgument(source + ": the label set of " + config_json + " (" + names +
+                             ") does not fit entity_type '" + c.entity_type + "' with scheme " + c.scheme +
+                             " (use an encoder-only checkpoint for a fresh head)");
+    }
+  }
+  for (const auto& f : c.train_files) RETURN_IF_ERROR(CheckFile("train_files", f, source));
+  for (const auto& f : c.dev_files) RETURN_IF_ERROR(CheckFile("dev_files", f, source));
+  for (const auto& f : c.test_files) RETURN_IF_ERROR(CheckFile("test_files", f, source));
+  if (c.train_files.empty()) {
+    const CorpusRegistry& reg = CorpusRegistry::Default();
+    RETURN_IF_ERROR(CorpusRegistry::EmbeddedStatus());
+    for (const std::string& name : c.corpora) {
+      auto spec = reg.Find(name);
+      if (!spec.ok()) return spec.status().WithContext(source + ": key 'corpora'");
+      if ((*spec)->held_out()) {
+        return FailedPrecondition(source + ": key 'corpora': corpus '" + name + "' is held out (evaluation only)");
+      }
+      const auto types = (*spec)->Types();
+      if (std::find(types.begin(), types.end(), c.entity_type) == types.end()) {
+        return InvalidArgument(source + ": key 'corpora': corpus '" + name + "' has no entities of type '" +
+                               c.entity_type + "'");
+      }
+    }
+    if (c.corpora.empty() && reg.WithType(c.entity_type).empty()) {
+      return InvalidArgument(source + ": key 'entity_type': no registered corpus has type '" + c.entity_type + "'");
+    }
+    if (!fs::is_directory(c.corpus_root, ec)) {
+      return NotFound(source + ": key 'corpus_root': folder '" + c.corpus_root + "' does not exist");
+    }
+  }
+  return Status::Ok();
+}
+
+std::string TrainConfigToJson(const TrainConfig& c) {
+  nlohmann::json j = {{"model", c.model},
+                      {"entity_type", c.entity_type},
+                      {"corpora", c.corpora},
+                      {"corpus_root", c.corpus_root},
+                      {"train_files", c.train_files},
+                      {"dev_files", c.dev_files},
+                      {"test_files", c.test_files},
+                      {"scheme", c.scheme},
+                      {"model_repository", c.model_repository},
+                      {"work_dir", c.work_dir},
+                      {"version", c.version},
+                      {"promote", c.promote},
+                      {"epochs", c.epochs},
+                      {"batch_size", c.batch_size},
+                      {"gradient_accumulation", c.gradient_accumulation},
+                      {"learning_rate", c.learning_rate},
+                      {"weight_decay", c.weight_decay},
+                      {"warmup_ratio", c.warmup_ratio},
+                      {"adam_beta1", c.adam_beta1},
+                      {"adam_beta2", c.adam_beta2},
+                      {"adam_epsilon", c.adam_epsilon},
+                      {"max_grad_norm", c.max_grad_norm},
+                      {"max_seq_len", c.max_seq_len},
+                      {"seed", c.seed},
+                      {"device", c.device},
+                      {"mixed_precision", c.mixed_precision},
+                      {"num_threads", c.num_threads},
+                      {"eval_batch_tokens", c.eval_batch_tokens}};
+  j["lowercase"] = c.lowercase ? nlohmann::json(*c.lowercase) : nlohmann::json();
+  j["dropout"] = c.dropout ? nlohmann::json(*c.dropout) : nlohmann::json();
+  return j.dump();
+}
+
+}  // namespace bioner::train

@@ -1,0 +1,172 @@
+// bioner-server: serves the entity taggers of a model repository over gRPC.
+//
+//   bioner-server --config configs/server.yaml [--listen ADDR] [--metrics ADDR]
+//
+// Start-up: config, models (every configured type must load), metrics endpoint, then the
+// gRPC server; "listening on HOST:PORT" on stderr tells the bound port (port 0 picks a free
+// one). SIGTERM/SIGINT are blocked in every thread and taken by sigwait() in the main thread
+// (no work in a signal handler): health goes NOT_SERVING, new calls are refused, in-flight
+// calls get `shutdown_grace_s` to finish.
+#include <grpcpp/ext/proto_server_reflection_plugin.h>
+#include <grpcpp/grpcpp.h>
+#include <grpcpp/health_check_service_interface.h>
+#include <prometheus/exposer.h>
+#include <pthread.h>
+#include <signal.h>
+
+#include <cstdio>
+#include <memory>
+
+#include "core/util/args.h"
+#include "core/util/file.h"
+#include "server/config.h"
+#include "server/log.h"
+#include "server/metrics.h"
+#include "server/model_registry.h"
+#include "server/tagger_service.h"
+
+namespace bioner::server {
+namespace {
+
+std::string HostOf(const std::string& address) { return address.substr(0, address.rfind(':')); }
+
+std::string Trim(const std::string& s) {
+  const size_t b = s.find_first_not_of(" \t\r\n");
+  if (b == std::string::npos) return "";
+  return s.substr(b, s.find_last_not_of(" \t\r\n") - b + 1);
+}
+
+StatusOr<ServerConfig> ConfigFromFlags(int argc, char** argv) {
+  ArgParser p("bioner-server", "Serves bioner's biomedical entity taggers over gRPC.");
+  p.AddValue("config", "FILE", "server configuration (YAML, see configs/server.yaml)", true);
+  p.AddValue("listen", "ADDR", "gRPC address host:port, overrides `listen` (port 0: any free port)");
+  p.AddValue("metrics", "ADDR", "Prometheus /metrics address, overrides `metrics_listen`");
+  RETURN_IF_ERROR(p.Parse(argc, argv));
+  ASSIGN_OR_RETURN(std::string yaml, ReadFile(p.Get("config")));
+  // Overrides go through the same parser, so they are validated the same way.
+  ASSIGN_OR_RETURN(ServerConfig config, ParseServerConfig(yaml, p.Get("config")));
+  if (p.Has("listen") || p.Has("metrics")) {
+    std::string overrides;
+    overrides += "listen: \"" + (p.Has("listen") ? p.Get("listen") : config.listen) + "\"\n";
+    overrides += "metrics_listen: \"" + (p.Has("metrics") ? p.Get("metrics") : config.metrics_listen) + "\"\n";
+    ASSIGN_OR_RETURN(ServerConfig flags, ParseServerConfig(overrides, "command line"));
+    config.listen = flags.listen;
+    config.metrics_listen = flags.metrics_listen;
+  }
+  return config;
+}
+
+StatusOr<std::shared_ptr<grpc::ServerCredentials>> Credentials(const TlsConfig& tls) {
+  if (!tls.enabled()) return grpc::InsecureServerCredentials();
+  ASSIGN_OR_RETURN(std::string cert, ReadFile(tls.cert));
+  ASSIGN_OR_RETURN(std::string key, ReadFile(tls.key));
+  grpc::SslServerCredentialsOptions options;
+  options.pem_key_cert_pairs.push_back({key, cert});
+  return grpc::SslServerCredentials(options);
+}
+
+int Serve(const ServerConfig& config, const sigset_t& signals) {
+  ServiceContext service_context;
+  if (!config.auth.bearer_token_file.empty()) {
+    auto token = ReadFile(config.auth.bearer_token_file);
+    if (!token.ok()) {
+      Log("auth.bearer_token_file: " + token.status().ToString());
+      return 1;
+    }
+    service_context.options.bearer_token = Trim(*token);
+    if (service_context.options.bearer_token.empty()) {
+      Log("auth.bearer_token_file " + config.auth.bearer_token_file + " is empty");
+      return 1;
+    }
+  }
+  auto credentials = Credentials(config.tls);
+  if (!credentials.ok()) {
+    Log("tls: " + credentials.status().ToString());
+    return 1;
+  }
+
+  auto prometheus_registry = std::make_shared<prometheus::Registry>();
+  ServerMetrics metrics(prometheus_registry);
+  std::unique_ptr<prometheus::Exposer> exposer;
+  try {
+    exposer = std::make_unique<prometheus::Exposer>(config.metrics_listen);
+  } catch (const std::exception& e) {
+    Log("cannot serve metrics on " + config.metrics_listen + ": " + e.what());
+    return 1;
+  }
+  exposer->RegisterCollectable(prometheus_registry);
+  const std::vector<int> metrics_ports = exposer->GetListeningPorts();
+  Log("metrics on " + HostOf(config.metrics_listen) + ":" +
+      std::to_string(metrics_ports.empty() ? 0 : metrics_ports.front()) + "/metrics");
+
+  ModelRegistry registry(config, &metrics);
+  Status loaded = registry.LoadAll();
+  if (!loaded.ok()) {
+    Log("cannot load the models: " + loaded.ToString());
+    return 1;
+  }
+
+  service_context.registry = &registry;
+  service_context.metrics = &metrics;
+  service_context.options.max_document_bytes = config.limits.max_document_bytes;
+  service_context.options.max_stream_inflight_documents = config.limits.max_stream_inflight_documents;
+  TaggerService service(service_context);
+
+  grpc::EnableDefaultHealthCheckService(true);
+  grpc::reflection::InitProtoReflectionServerBuilderPlugin();
+  grpc::ServerBuilder builder;
+  int port = 0;
+  builder.AddListeningPort(config.listen, *credentials, &port);
+  builder.RegisterService(&service);
+  builder.SetMaxReceiveMessageSize(static_cast<int>(config.limits.max_message_bytes));
+  builder.SetMaxSendMessageSize(static_cast<int>(config.limits.max_message_bytes));
+  builder.AddChannelArgument(GRPC_ARG_MAX_CONCURRENT_STREAMS,
+                             static_cast<int>(config.limits.max_concurrent_streams));
+  if (config.limits.max_connection_age_s > 0) {
+    builder.AddChannelArgument(GRPC_ARG_MAX_CONNECTION_AGE_MS,
+                               static_cast<int>(config.limits.max_connection_age_s * 1000));
+  }
+  std::unique_ptr<grpc::Server> server = builder.BuildAndStart();
+  if (!server || port == 0) {
+    Log("cannot listen on " + config.listen);
+    return 1;
+  }
+  // Every configured model is loaded before the server starts, so health is SERVING from
+  // the first call on.
+  grpc::HealthCheckServiceInterface* health = server->GetHealthCheckService();
+  health->SetServingStatus(true);
+  registry.StartWatching();
+  Log("listening on " + HostOf(config.listen) + ":" + std::to_string(port));
+
+  int signal_number = 0;
+  sigwait(&signals, &signal_number);
+  Log(std::string("received ") + (signal_number == SIGTERM ? "SIGTERM" : "SIGINT") +
+      ", draining for up to " + std::to_string(config.shutdown_grace_s) + " s");
+  health->Shutdown();  // NOT_SERVING, and it stays so
+  registry.StopWatching();
+  server->Shutdown(std::chrono::system_clock::now() + std::chrono::seconds(config.shutdown_grace_s));
+  server.reset();
+  Log("stopped");
+  return 0;
+}
+
+}  // namespace
+}  // namespace bioner::server
+
+int main(int argc, char** argv) {
+  // Before any thread exists, so that every thread inherits the mask and only sigwait()
+  // in the main thread sees these signals.
+  sigset_t signals;
+  sigemptyset(&signals);
+  sigaddset(&signals, SIGTERM);
+  sigaddset(&signals, SIGINT);
+  pthread_sigmask(SIG_BLOCK, &signals, nullptr);
+
+  auto config = bioner::server::ConfigFromFlags(argc, argv);
+  if (!config.ok()) {
+    if (config.status().code() == bioner::StatusCode::kCancelled) return 0;  // --help
+    std::fprintf(stderr, "bioner-server: %s\n", config.status().ToString().c_str());
+    return 2;
+  }
+  return bioner::server::Serve(*config, signals);
+}

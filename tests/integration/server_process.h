@@ -1,0 +1,53 @@
+// Helpers for the server's integration tests: the real bioner-server binary in a child
+// process on loopback, tiny model repositories, a gRPC channel and a /metrics scrape.
+#ifndef BIONER_TESTS_INTEGRATION_SERVER_PROCESS_H_
+#define BIONER_TESTS_INTEGRATION_SERVER_PROCESS_H_
+
+#include <grpcpp/grpcpp.h>
+#include <sys/types.h>
+
+#include <memory>
+#include <string>
+
+#include "core/util/status.h"
+
+namespace bioner::testing {
+
+// Writes a random BERT token classifier for `type` (labels O, B-type, I-type) with the
+// BioBERT vocabulary into `dir`, plus tokenizer_config.json and a metrics.json.
+Status WriteTinyModel(const std::string& dir, const std::string& type, uint64_t seed);
+
+// bioner-server started with `--config config_path --listen 127.0.0.1:0 --metrics
+// 127.0.0.1:0`; waits (up to 60 s) for the "listening on" line and reads both ports from
+// stderr. Sends SIGKILL on destruction if still running.
+class ServerProcess {
+ public:
+  ServerProcess() = default;
+  ~ServerProcess();
+  Status Start(const std::string& config_path);
+  // SIGTERM, then waits for the exit (up to `timeout_s`); returns the exit code (-1 if it
+  // did not exit normally).
+  int Terminate(int timeout_s = 30);
+
+  int port() const { return port_; }
+  int metrics_port() const { return metrics_port_; }
+  std::string address() const { return "127.0.0.1:" + std::to_string(port_); }
+  std::string stderr_text() const;
+  std::shared_ptr<grpc::Channel> Channel() const;
+
+ private:
+  pid_t pid_ = -1;
+  std::string err_path_;
+  int port_ = 0;
+  int metrics_port_ = 0;
+};
+
+// GET http://127.0.0.1:port/metrics over a plain socket; the body.
+StatusOr<std::string> ScrapeMetrics(int port);
+// The value of the sample whose line starts with `series` (e.g.
+// `bioner_requests_total{code="OK",method="Annotate"}`); 0 when absent.
+double MetricValue(const std::string& metrics_text, const std::string& series);
+
+}  // namespace bioner::testing
+
+#endif  // BIONER_TESTS_INTEGRATION_SERVER_PROCESS_H_

@@ -1,0 +1,190 @@
+// bioner-server's model lifecycle, end to end: hot reload under a running stream (a good
+// new version is swapped in, a corrupt one is refused, no call fails) and graceful shutdown.
+#include <gtest/gtest.h>
+
+#include <atomic>
+#include <fstream>
+#include <mutex>
+#include <set>
+#include <thread>
+
+#include "bioner/v1/tagger.grpc.pb.h"
+#include "core/util/file.h"
+#include "grpc/health/v1/health.grpc.pb.h"
+#include "tests/integration/server_process.h"
+#include "tests/integration/subprocess.h"
+
+namespace bioner {
+namespace {
+
+using grpc::health::v1::HealthCheckRequest;
+using grpc::health::v1::HealthCheckResponse;
+
+constexpr char kText[] =
+    "Mutations in BRCA1 cause hereditary breast and ovarian cancer; tamoxifen lowers the risk.";
+
+std::string StartRepo(const std::string& dir, const std::string& extra) {
+  const std::string repo = dir + "/repo";
+  EXPECT_TRUE(testing::WriteTinyModel(repo + "/Disease/1", "Disease", 1).ok());
+  EXPECT_TRUE(WriteFileAtomic(repo + "/Disease/current", "1\n").ok());
+  const std::string config = dir + "/server.yaml";
+  std::ofstream(config) << "models:\n  repository: " << repo << "\n  poll_interval_ms: 100\n"
+                        << "threads: 1\nbatching:\n  max_queue_delay_ms: 1\n" << extra;
+  return config;
+}
+
+// Publishes a version as the trainer does: written under a dot name, renamed into place.
+void Publish(const std::string& repo, const std::string& version,
+             const std::function<void(const std::string&)>& write) {
+  const std::string tmp = repo + "/Disease/.tmp-" + version + "-1";
+  write(tmp);
+  ASSERT_EQ(std::rename(tmp.c_str(), (repo + "/Disease/" + version).c_str()), 0);
+  ASSERT_TRUE(WriteFileAtomic(repo + "/Disease/current", version + "\n").ok());
+}
+
+// Streams documents until stopped, recording the model versions seen and any failure.
+class Streamer {
+ public:
+  explicit Streamer(std::shared_ptr<grpc::Channel> channel) : stub_(v1::Tagger::NewStub(channel)) {
+    stream_ = stub_->AnnotateStream(&ctx_);
+    reader_ = std::thread([this] { ReadAll(); });
+    writer_ = std::thread([this] { WriteUntilStopped(); });
+  }
+  // Stops writing, waits for every answer; the stream's final status.
+  grpc::Status Stop() {
+    stop_ = true;
+    writer_.join();
+    reader_.join();
+    return stream_->Finish();
+  }
+  std::set<std::string> versions() { std::lock_guard<std::mutex> l(mu_); return versions_; }
+  bool Saw(const std::string& v) { std::lock_guard<std::mutex> l(mu_); return versions_.count(v) > 0; }
+  int sent() const { return sent_; }
+  int received() { std::lock_guard<std::mutex> l(mu_); return received_; }
+  std::vector<std::string> errors() { std::lock_guard<std::mutex> l(mu_); return errors_; }
+
+ private:
+  void WriteUntilStopped() {
+    while (!stop_) {
+      v1::AnnotateStreamRequest req;
+      req.mutable_document()->set_id(std::to_string(sent_));
+      v1::Passage* p = req.mutable_document()->add_passages();
+      p->set_text(kText);
+      if (!stream_->Write(req)) break;
+      ++sent_;
+      std::this_thread::sleep_for(std::chrono::milliseconds(5));
+    }
+    stream_->WritesDone();
+  }
+  void ReadAll() {
+    v1::AnnotateStreamResponse r;
+    while (stream_->Read(&r)) {
+      std::lock_guard<std::mutex> l(mu_);
+      ++received_;
+      if (r.has_error()) errors_.push_back(r.id() + ": " + r.error().message());
+      for (const auto& e : r.document().entities()) versions_.insert(e.model());
+    }
+  }
+
+  std::unique_ptr<v1::Tagger::Stub> stub_;
+  grpc::ClientContext ctx_;
+  std::unique_ptr<grpc::ClientReaderWriter<v1::AnnotateStreamRequest, v1::AnnotateStreamResponse>> stream_;
+  std::atomic<bool> stop_{false};
+  std::atomic<int> sent_{0};
+  std::mutex mu_;
+  int received_ = 0;
+  std::set<std::string> versions_;
+  std::vector<std::string> errors_;
+  std::thread reader_, writer_;
+};
+
+bool WaitFor(const std::function<bool()>& condition, int seconds) {
+  const auto give_up = std::chrono::steady_clock::now() + std::chrono::seconds(seconds);
+  while (std::chrono::steady_clock::now() < give_up) {
+    if (condition()) return true;
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  }
+  return condition();
+}
+
+TEST(ServerReloadTest, AStreamKeepsRunningThroughAPromotionAndACorruptCheckpoint) {
+  const std::string dir = testing::MakeTempDir("bioner_reload_test_");
+  const std::string repo = dir + "/repo";
+  const std::string config = StartRepo(dir, "");
+  testing::ServerProcess server;
+  Status started = server.Start(config);
+  ASSERT_TRUE(started.ok()) << started;
+
+  Streamer streamer(server.Channel());
+  ASSERT_TRUE(WaitFor([&] { return streamer.Saw("Disease/1"); }, 30));
+
+  Publish(repo, "2", [](const std::string& d) {
+    ASSERT_TRUE(testing::WriteTinyModel(d, "Disease", 7).ok());
+  });
+  ASSERT_TRUE(WaitFor([&] { return streamer.Saw("Disease/2"); }, 30)) << server.stderr_text();
+
+  // A checkpoint whose weights are cut short: refused, counted, and version 2 keeps serving.
+  Publish(repo, "3", [](const std::string& d) {
+    ASSERT_TRUE(testing::WriteTinyModel(d, "Disease", 8).ok());
+    ASSERT_EQ(::truncate((d + "/model.safetensors").c_str(), 100), 0);
+  });
+  ASSERT_TRUE(WaitFor([&] {
+    auto m = testing::ScrapeMetrics(server.metrics_port());
+    return m.ok() && testing::MetricValue(*m, R"(bioner_model_load_failures_total{entity_type="Disease"})") >= 1;
+  }, 30)) << server.stderr_text();
+  const int received_at_refusal = streamer.received();
+  ASSERT_TRUE(WaitFor([&] { return streamer.received() > received_at_refusal + 20; }, 30));
+
+  grpc::Status s = streamer.Stop();
+  EXPECT_TRUE(s.ok()) << s.error_message();
+  EXPECT_EQ(streamer.errors(), std::vector<std::string>{});
+  EXPECT_EQ(streamer.received(), streamer.sent());
+  EXPECT_EQ(streamer.versions().count("Disease/3"), 0u);
+
+  auto stub = v1::Tagger::NewStub(server.Channel());
+  grpc::ClientContext ctx;
+  v1::ListModelsResponse models;
+  ASSERT_TRUE(stub->ListModels(&ctx, v1::ListModelsRequest(), &models).ok());
+  ASSERT_EQ(models.models_size(), 1);
+  EXPECT_EQ(models.models(0).version(), "Disease/2");
+
+  auto metrics = testing::ScrapeMetrics(server.metrics_port());
+  ASSERT_TRUE(metrics.ok());
+  EXPECT_EQ(testing::MetricValue(*metrics, R"(bioner_model_reloads_total{entity_type="Disease"})"), 1);
+  EXPECT_EQ(testing::MetricValue(*metrics, R"(bioner_model_info{entity_type="Disease",version="Disease/2"})"), 1);
+  EXPECT_EQ(metrics->find(R"(version="Disease/1")"), std::string::npos);
+  EXPECT_NE(server.stderr_text().find("refused Disease/3, still serving Disease/2"), std::string::npos)
+      << server.stderr_text();
+  EXPECT_EQ(server.Terminate(), 0);
+  testing::RunProcess("rm -rf " + dir);
+}
+
+TEST(ServerReloadTest, SigtermTurnsHealthNotServingAndExitsCleanly) {
+  const std::string dir = testing::MakeTempDir("bioner_shutdown_test_");
+  const std::string config = StartRepo(dir, "shutdown_grace_s: 5\n");
+  testing::ServerProcess server;
+  Status started = server.Start(config);
+  ASSERT_TRUE(started.ok()) << started;
+  auto health = grpc::health::v1::Health::NewStub(server.Channel());
+  grpc::ClientContext ctx;
+  ctx.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(30));
+  auto watch = health->Watch(&ctx, HealthCheckRequest());
+  HealthCheckResponse resp;
+  ASSERT_TRUE(watch->Read(&resp));
+  EXPECT_EQ(resp.status(), HealthCheckResponse::SERVING);
+
+  std::thread terminate([&] { EXPECT_EQ(server.Terminate(), 0); });
+  // The watcher hears NOT_SERVING before the server goes away.
+  bool not_serving = false;
+  while (watch->Read(&resp)) {
+    if (resp.status() == HealthCheckResponse::NOT_SERVING) not_serving = true;
+  }
+  terminate.join();
+  EXPECT_TRUE(not_serving);
+  EXPECT_NE(server.stderr_text().find("received SIGTERM"), std::string::npos) << server.stderr_text();
+  EXPECT_NE(server.stderr_text().find("stopped"), std::string::npos);
+  testing::RunProcess("rm -rf " + dir);
+}
+
+}  // namespace
+}  // namespace bioner

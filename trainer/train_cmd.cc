@@ -1,0 +1,79 @@
+// bioner-trainer train: fine-tunes a model for one entity type from a YAML config
+// (docs/TRAINING.md); bioner-trainer promote: the quality-gated `current` update on its own.
+#include <iostream>
+
+#include <nlohmann/json.hpp>
+
+#include "core/train/repository.h"
+#include "core/train/train_config.h"
+#include "core/train/trainer.h"
+#include "core/util/args.h"
+#include "trainer/commands.h"
+
+namespace bioner::trainer {
+namespace {
+
+int Fail(const char* cmd, const Status& s) {
+  if (s.code() == StatusCode::kCancelled) return 0;  // --help
+  std::cerr << "bioner-trainer " << cmd << ": " << s.ToString() << "\n";
+  return s.code() == StatusCode::kInvalidArgument || s.code() == StatusCode::kNotFound ? 2 : 1;
+}
+
+}  // namespace
+
+int RunTrain(int argc, char** argv) {
+  ArgParser args("bioner-trainer train",
+                 "Fine-tunes a BERT token classifier for one entity type and publishes it into the "
+                 "model repository (docs/TRAINING.md). Resumes from the work folder after a crash.");
+  args.AddValue("config", "FILE.yaml", "training config (every key in docs/TRAINING.md)", /*required=*/true);
+  args.AddBool("force", "make the new version current even if its dev F1 is below the served one");
+  args.AddBool("check", "validate the config and its files, then exit without training");
+  if (Status s = args.Parse(argc, argv); !s.ok()) return Fail("train", s);
+  if (!args.positional().empty()) {
+    return Fail("train", InvalidArgument("unexpected argument '" + args.positional().front() + "'"));
+  }
+  const std::string& path = args.Get("config");
+  auto config = train::ReadTrainConfig(path);
+  if (!config.ok()) return Fail("train", config.status());
+  if (Status s = train::CheckTrainConfig(*config, path); !s.ok()) return Fail("train", s);
+  if (args.GetBool("check")) {
+    std::cout << path << ": OK\n";
+    return 0;
+  }
+  train::TrainOptions options;
+  options.force = args.GetBool("force");
+  options.log = &std::cerr;
+  auto out = train::Train(*config, options);
+  if (!out.ok()) return Fail("train", out.status());
+  nlohmann::json j = {{"version", out->version},
+                      {"version_dir", out->version_dir},
+                      {"selected_epoch", out->selected_epoch},
+                      {"epochs_run", out->epochs_run},
+                      {"resumed_from_epoch", out->resumed_from_epoch},
+                      {"dev_f1", out->dev_f1},
+                      {"test_f1", out->test_f1},
+                      {"promoted", out->promotion.promoted},
+                      {"promotion", out->promotion.reason}};
+  std::cout << j.dump() << "\n";
+  return 0;
+}
+
+int RunPromote(int argc, char** argv) {
+  ArgParser args("bioner-trainer promote",
+                 "Makes VERSION the served version of TYPE (atomic update of MODEL_REPO/TYPE/current) if its "
+                 "dev F1 is at least the served version's (docs/TRAINING.md).");
+  args.AddValue("repo", "MODEL_REPO", "model repository", true);
+  args.AddValue("type", "TYPE", "entity type (folder name)", true);
+  args.AddValue("version", "N", "version to promote", true);
+  args.AddBool("force", "skip the quality gate");
+  if (Status s = args.Parse(argc, argv); !s.ok()) return Fail("promote", s);
+  auto version = args.GetInt("version");
+  if (!version.ok()) return Fail("promote", version.status());
+  const std::string type_dir = args.Get("repo") + "/" + args.Get("type");
+  auto p = train::Promote(type_dir, *version, args.GetBool("force"));
+  if (!p.ok()) return Fail("promote", p.status());
+  std::cout << (p->promoted ? "promoted: " : "not promoted: ") << p->reason << "\n";
+  return p->promoted ? 0 : 3;
+}
+
+}  // namespace bioner::trainer
