@@ -4,7 +4,9 @@
 // read against the machine's ceiling. Compare with bench/pytorch_forward.py (same shapes,
 // PyTorch's fused nn.TransformerEncoder); commands and figures in docs/BENCHMARKS.md.
 //
-//   build/bench/forward_bench --benchmark_repetitions=3 --benchmark_report_aggregates_only=true
+//   BIONER_BENCH_THREADS=2 build/bench/forward_bench --benchmark_repetitions=3
+//   OPENBLAS_NUM_THREADS=1 BIONER_BENCH_THREADS=1 build/bench/forward_bench   # per-core figure
+// BIONER_BENCH_THREADS sets torch's intra-op threads (default: hardware threads).
 #include <benchmark/benchmark.h>
 
 #include <unistd.h>
@@ -86,7 +88,15 @@ void BM_Forward(benchmark::State& state) {
   state.counters["GFLOPs"] =
       benchmark::Counter(tokens * FlopsPerToken(length) / 1e9, benchmark::Counter::kIsIterationInvariantRate);
 }
-BENCHMARK(BM_Forward)->Args({32, 128})->Args({8, 512})->Unit(benchmark::kSecond)->Iterations(1)->UseRealTime();
+// CPU time is the whole process's (BLAS threads included): on a shared machine, tokens per
+// CPU-second at one thread is the figure that other jobs disturb least.
+BENCHMARK(BM_Forward)
+    ->Args({32, 128})
+    ->Args({8, 512})
+    ->Unit(benchmark::kSecond)
+    ->Iterations(1)
+    ->UseRealTime()
+    ->MeasureProcessCPUTime();
 
 void BM_SgemmPeak(benchmark::State& state) {
   Model();  // same thread settings as the forward pass

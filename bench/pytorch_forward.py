@@ -6,7 +6,9 @@ that nn.TransformerEncoderLayer takes its fused fast path (aten::_transformer_en
 
 Run with Debian's python3-torch (the same LibTorch 1.13 and BLAS as bioner), not a pyenv python:
     /usr/bin/python3 bench/pytorch_forward.py --threads 2 --runs 5
-Prints one line per shape: median tokens/s over --runs timed runs (after one warm-up).
+    OPENBLAS_NUM_THREADS=1 /usr/bin/python3 bench/pytorch_forward.py --threads 1   # per core
+Prints one line per shape: median tokens/s (wall clock) and tokens per CPU-second of the
+process over --runs timed runs (after one warm-up).
 """
 import argparse
 import os
@@ -52,12 +54,14 @@ def main():
             with torch.autograd.profiler.profile() as prof:  # warm-up; also shows the fast path is taken
                 model(ids)
             fast = any(e.name == "aten::_transformer_encoder_layer_fwd" for e in prof.function_events)
-            rates = []
+            rates, cpu_rates = [], []
             for _ in range(args.runs):
-                t0 = time.perf_counter()
+                t0, c0 = time.perf_counter(), time.process_time()
                 model(ids)
                 rates.append(b * l / (time.perf_counter() - t0))
-        print(f"pytorch_forward {b}x{l}: median {statistics.median(rates):.1f} tokens/s "
+                cpu_rates.append(b * l / (time.process_time() - c0))
+        print(f"pytorch_forward {b}x{l}: median {statistics.median(rates):.1f} tokens/s, "
+              f"{statistics.median(cpu_rates):.1f} tokens/CPU-s "
               f"(runs: {', '.join(f'{r:.1f}' for r in rates)}; fused fast path: {fast})")
 
 

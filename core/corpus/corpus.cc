@@ -8,7 +8,9 @@
 #include <map>
 #include <set>
 
+#include "core/corpus/diff_patch.h"
 #include "core/corpus/fetch.h"
+#include "core/util/file.h"
 
 namespace bioner {
 namespace fs = std::filesystem;
@@ -110,10 +112,18 @@ StatusOr<std::vector<std::string>> ResolveFiles(const CorpusSpec& spec, const st
 
 // Messages name temporary folders of unpacked archives; say "ARCHIVE!member" instead, so
 // that reports are stable and point at a file the user has.
-std::string Unmask(std::string text, const std::map<std::string, std::string>& unpacked,
-                   const std::string& dir) {
-  for (const auto& [archive, folder] : unpacked) {
-    const std::string from = folder + "/", to = dir + "/" + archive + "!";
+using Masks = std::vector<std::pair<std::string, std::string>>;  // temporary prefix -> shown
+
+Masks MasksFor(const std::map<std::string, std::string>& unpacked, const std::string& dir,
+               const std::string& patched) {
+  Masks m;
+  for (const auto& [archive, folder] : unpacked) m.emplace_back(folder + "/", dir + "/" + archive + "!");
+  if (!patched.empty()) m.emplace_back(patched + "/", dir + "/(patched)/");
+  return m;
+}
+
+std::string Unmask(std::string text, const Masks& masks) {
+  for (const auto& [from, to] : masks) {
     for (size_t p = 0; (p = text.find(from, p)) != std::string::npos; p += to.size()) {
       text.replace(p, from.size(), to);
     }
@@ -121,11 +131,61 @@ std::string Unmask(std::string text, const std::map<std::string, std::string>& u
   return text;
 }
 
-void Unmask(CorpusReport* report, const std::map<std::string, std::string>& unpacked,
-            const std::string& dir) {
+void Unmask(CorpusReport* report, const Masks& masks) {
   for (auto& [reason, examples] : report->examples) {
-    for (std::string& e : examples) e = Unmask(e, unpacked, dir);
+    for (std::string& e : examples) e = Unmask(e, masks);
   }
+}
+
+// HUNER's file patches (registry.h FilePatch), applied to temporary copies; `files` is updated
+// to point at the patched copies. Returns the folder of patched copies ("" if none).
+StatusOr<std::string> ApplyFilePatches(const CorpusSpec& spec, const std::string& root,
+                                       const std::string& dir,
+                                       const std::map<std::string, std::string>& unpacked,
+                                       TempDir* tmp, std::vector<std::string>* files,
+                                       CorpusReport* report) {
+  std::string patched_dir;
+  for (const FilePatch& fp : spec.file_patches) {
+    const std::string diff_path = root + "/" + fp.diff;
+    auto diff = ReadFile(diff_path);
+    if (!diff.ok()) {
+      return NotFound("corpus '" + spec.name + "': patch " + diff_path + " is missing (fetch the "
+                      "corpus again): " + diff.status().message());
+    }
+    std::string src, dest;
+    if (size_t bang = fp.file.find('!'); bang != std::string::npos) {
+      auto it = unpacked.find(fp.file.substr(0, bang));
+      if (it == unpacked.end()) {
+        return FailedPrecondition("corpus '" + spec.name + "': patch for " + fp.file +
+                                  ": the archive is not among the corpus's files");
+      }
+      src = dest = it->second + "/" + fp.file.substr(bang + 1);  // already a temporary copy
+    } else {
+      if (tmp->path().empty()) RETURN_IF_ERROR(tmp->Create());
+      patched_dir = tmp->path() + "/patched";
+      src = dir + "/" + fp.file;
+      dest = patched_dir + "/" + fp.file;
+      bool replaced = false;
+      for (std::string& f : *files) {
+        if (fs::path(f).lexically_normal() == fs::path(src).lexically_normal()) {
+          f = dest;
+          replaced = true;
+        }
+      }
+      if (!replaced) {
+        return FailedPrecondition("corpus '" + spec.name + "': patched file " + fp.file +
+                                  " is not one of the files given to the reader");
+      }
+    }
+    ASSIGN_OR_RETURN(std::string text, ReadFile(src));
+    auto result = ApplyUnifiedDiff(text, *diff, fp.diff + " on " + fp.file);
+    if (!result.ok()) return result.status().WithContext("corpus '" + spec.name + "'");
+    std::error_code ec;
+    fs::create_directories(fs::path(dest).parent_path(), ec);
+    RETURN_IF_ERROR(WriteFileAtomic(dest, result->text));
+    report->Add("HUNER patch applied: " + fp.diff, std::to_string(result->hunks) + " hunks on " + fp.file);
+  }
+  return patched_dir;
 }
 
 std::string Short(const std::string& text) {
@@ -236,12 +296,15 @@ StatusOr<LoadedCorpus> LoadCorpus(const CorpusRegistry& registry, const CorpusSp
     TempDir tmp;
     std::map<std::string, std::string> unpacked;
     ASSIGN_OR_RETURN(std::vector<std::string> files, ResolveFiles(spec, dir, &tmp, &unpacked));
+    ASSIGN_OR_RETURN(std::string patched, ApplyFilePatches(spec, options.root, dir, unpacked, &tmp,
+                                                           &files, &out.report));
+    const Masks masks = MasksFor(unpacked, dir, patched);
     FormatInput input{spec.name, std::move(files), spec.options};
     auto read = reader(input, &out.report);
-    Unmask(&out.report, unpacked, dir);
+    Unmask(&out.report, masks);
     if (!read.ok()) {
       return Status(read.status().code(), "corpus '" + spec.name + "': " +
-                                              Unmask(read.status().message(), unpacked, dir));
+                                              Unmask(read.status().message(), masks));
     }
     docs = std::move(read).value();
   }

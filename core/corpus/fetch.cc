@@ -291,8 +291,10 @@ Status FetchFromMirror(const CorpusRegistry& registry, const CorpusSpec& spec,
     if (opt.progress) *opt.progress << "  no checksums known for " << spec.name << "; copying unverified\n";
     for (auto it = fs::recursive_directory_iterator(src_root, ec);
          !ec && it != fs::recursive_directory_iterator(); it.increment(ec)) {
-      if (!it->is_regular_file()) continue;
-      const std::string rel = fs::relative(it->path(), src_root).string();
+      std::error_code fe;
+      if (!it->is_regular_file(fe)) continue;
+      const std::string rel = fs::relative(it->path(), src_root, fe).string();
+      if (fe || rel.empty()) return Unavailable(it->path().string() + ": " + fe.message());
       RETURN_IF_ERROR(CopyVerified(it->path().string(), staging + "/" + rel, ""));
     }
     return ec ? Unavailable(src_root.string() + ": " + ec.message()) : Status::Ok();
@@ -359,6 +361,14 @@ Status FetchSplits(const CorpusRegistry& registry, const CorpusSpec& spec,
       }
     }
   }
+  for (const FilePatch& fp : spec.file_patches) {
+    const std::string expected = registry.Sha256(fp.diff).value_or("");
+    const std::string dest = opt.cache_dir + "/" + fp.diff;
+    if (auto have = Sha256File(dest); have.ok() && (expected.empty() || *have == expected)) continue;
+    RETURN_IF_ERROR(opt.mirror_dir.empty()
+                        ? DownloadFile(fp.url, dest, expected, opt.progress)
+                        : CopyVerified(opt.mirror_dir + "/" + fp.diff, dest, expected));
+  }
   return Status::Ok();
 }
 
@@ -367,8 +377,10 @@ Status FetchSplits(const CorpusRegistry& registry, const CorpusSpec& spec,
 Status FetchCorpus(const CorpusRegistry& registry, const CorpusSpec& spec,
                    const FetchOptions& opt) {
   if (opt.cache_dir.empty()) return InvalidArgument("fetch: no cache folder given");
+  std::error_code e1, e2;
   if (!opt.mirror_dir.empty() &&
-      fs::weakly_canonical(opt.mirror_dir) == fs::weakly_canonical(opt.cache_dir)) {
+      fs::weakly_canonical(opt.mirror_dir, e1) == fs::weakly_canonical(opt.cache_dir, e2) &&
+      !e1 && !e2) {
     return InvalidArgument("fetch: the mirror and the cache are the same folder: " + opt.cache_dir);
   }
   RETURN_IF_ERROR(MakeDirs(opt.cache_dir));

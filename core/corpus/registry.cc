@@ -53,7 +53,7 @@ std::vector<std::pair<std::string, std::string>> ParsePairs(const json& j) {
 const std::set<std::string>& KnownKeys() {
   static const std::set<std::string> keys = {"name", "status", "format", "options", "files",
                                              "labels", "types", "split_ids", "downloads", "patches",
-                                             "notes"};
+                                             "file_patches", "notes"};
   return keys;
 }
 
@@ -114,6 +114,18 @@ Status ParseCorpus(const json& j, CorpusSpec* c) {
         return InvalidArgument("patches: document " + a.document + ": empty new span");
       }
       c->patches.push_back(std::move(a));
+    }
+  }
+  if (j.contains("file_patches")) {
+    for (const json& p : j.at("file_patches")) {
+      FilePatch f{p.at("file").get<std::string>(), p.at("diff").get<std::string>(),
+                  p.at("url").get<std::string>()};
+      if (std::find(c->files.begin(), c->files.end(), f.file) == c->files.end() &&
+          f.file.find('!') == std::string::npos) {
+        return InvalidArgument("file_patches: '" + f.file + "' is not one of the corpus's files "
+                               "nor an archive member");
+      }
+      c->file_patches.push_back(std::move(f));
     }
   }
   c->notes = j.value("notes", std::string());

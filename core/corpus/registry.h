@@ -60,6 +60,13 @@ struct AnnotationPatch {
   std::string reason;
 };
 
+// A unified diff applied to one corpus file before it is read (HUNER's own patches). `file`
+// is an entry of CorpusSpec::files (a file, or "ARCHIVE!member"); `diff` is relative to the
+// corpus root (mirror or cache); `url` is where fetch gets it without a mirror.
+struct FilePatch {
+  std::string file, diff, url;
+};
+
 struct CorpusSpec {
   std::string name;  // lower case, as the folder in the mirror
   CorpusStatus status = CorpusStatus::kAvailable;
@@ -74,6 +81,7 @@ struct CorpusSpec {
   SplitIdRule split_ids = SplitIdRule::kAsIs;
   std::vector<CorpusDownload> downloads;
   std::vector<AnnotationPatch> patches;
+  std::vector<FilePatch> file_patches;
   std::string notes;
 
   bool held_out() const { return status == CorpusStatus::kHeldOut; }

@@ -62,8 +62,10 @@ class KeyReader {
     return Status::Ok();
   }
   Status RefuseUnknown() const {
+    std::set<std::string> present;
     for (const auto& kv : root_) {
       const std::string key = kv.first.Scalar();
+      if (!present.insert(key).second) return InvalidArgument(source_ + ": key '" + key + "' appears twice");
       if (!seen_.count(key)) {
         std::string known;
         for (const auto& k : seen_) known += (known.empty() ? "" : ", ") + k;
@@ -204,6 +206,12 @@ Status CheckTrainConfig(const TrainConfig& c, const std::string& source) {
       return InvalidArgument(source + ": the label set of " + config_json + " (" + names +
                              ") does not fit entity_type '" + c.entity_type + "' with scheme " + c.scheme +
                              " (use an encoder-only checkpoint for a fresh head)");
+    }
+  }
+  if (c.version > 0) {
+    const fs::path v = fs::path(c.model_repository) / c.entity_type / std::to_string(c.version);
+    if (fs::exists(v, ec)) {
+      return AlreadyExists(source + ": key 'version': " + v.string() + " already exists (versions are never overwritten)");
     }
   }
   for (const auto& f : c.train_files) RETURN_IF_ERROR(CheckFile("train_files", f, source));

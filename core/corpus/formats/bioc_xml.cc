@@ -77,10 +77,10 @@ struct Options {
   std::string drop_line, replace_from, replace_to;
 };
 
-Status ReadDocument(const pugi::xml_node& node, const std::string& path, std::string_view data,
+Status ReadDocument(const pugi::xml_node& node, const std::string& path, const LineIndex& lines,
                     const Options& options, std::vector<Document>* docs, CorpusReport* report) {
   auto where_of = [&](const pugi::xml_node& n) {
-    return FileLine(path, LineAt(data, static_cast<size_t>(n.offset_debug())));
+    return FileLine(path, lines.LineOf(static_cast<size_t>(n.offset_debug())));
   };
   const std::string id(Trim(node.child_value("id")));
   if (id.empty()) return InvalidArgument(where_of(node) + ": <document> without an <id>");
@@ -171,16 +171,17 @@ StatusOr<std::vector<Document>> ReadBiocXml(const FormatInput& input, CorpusRepo
   std::vector<Document> docs;
   for (const std::string& path : files) {
     ASSIGN_OR_RETURN(const std::string data, ReadUtf8File(path));
+    const LineIndex lines(data);
     pugi::xml_document xml;
     const pugi::xml_parse_result parsed = xml.load_buffer(data.data(), data.size());
     if (!parsed) {
-      return InvalidArgument(FileLine(path, LineAt(data, static_cast<size_t>(parsed.offset))) +
+      return InvalidArgument(FileLine(path, lines.LineOf(static_cast<size_t>(parsed.offset))) +
                              ": XML error: " + parsed.description());
     }
     const pugi::xml_node collection = xml.child("collection");
     if (!collection) return InvalidArgument(path + ": not BioC XML (no <collection> root)");
     for (pugi::xml_node d : collection.children("document")) {
-      RETURN_IF_ERROR(ReadDocument(d, path, data, options, &docs, report));
+      RETURN_IF_ERROR(ReadDocument(d, path, lines, options, &docs, report));
     }
   }
   DropDuplicateIds(&docs, report);

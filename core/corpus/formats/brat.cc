@@ -61,31 +61,43 @@ StatusOr<std::vector<Document>> ReadBrat(const FormatInput& input, CorpusReport*
   RETURN_IF_ERROR(CheckOptions(input, kFormat, {}));
   ASSIGN_OR_RETURN(const std::vector<std::string> files,
                    ListFiles(input, kFormat, {".txt", ".ann", ".a1"}));
-  // base path -> (text file, annotation files)
-  std::map<std::string, std::pair<std::string, std::vector<std::string>>> groups;
+  // Groups by path without extension, in the order of first appearance, so that with
+  // duplicate stems the document listed first wins.
+  struct Group {
+    std::string base, text;
+    std::vector<std::string> annotations;
+  };
+  std::vector<Group> groups;
+  std::map<std::string, size_t> by_base;
   for (const std::string& f : files) {
-    auto& g = groups[WithoutExtension(f)];
+    const std::string base = WithoutExtension(f);
+    auto [it, added] = by_base.emplace(base, groups.size());
+    if (added) groups.push_back({base, "", {}});
+    Group& g = groups[it->second];
     if (EndsWith(f, ".txt")) {
-      g.first = f;
+      g.text = f;
     } else {
-      g.second.push_back(f);
+      g.annotations.push_back(f);
     }
   }
   std::vector<Document> docs;
-  for (const auto& [base, g] : groups) {
-    if (g.first.empty()) {
-      return InvalidArgument(std::string(kFormat) + ": " + g.second.front() +
-                             ": annotation file without its text file " + base + ".txt");
+  for (const Group& g : groups) {
+    if (g.text.empty()) {
+      return InvalidArgument(std::string(kFormat) + ": " + g.annotations.front() +
+                             ": annotation file without its text file " + g.base + ".txt");
     }
-    if (g.second.empty()) {
-      return InvalidArgument(std::string(kFormat) + ": " + g.first +
-                             ": text file without an annotation file (" + base + ".ann or .a1)");
+    if (g.annotations.empty()) {
+      return InvalidArgument(std::string(kFormat) + ": " + g.text +
+                             ": text file without an annotation file (" + g.base +
+                             ".ann or .a1)");
     }
-    ASSIGN_OR_RETURN(std::string text, ReadUtf8File(g.first));
-    StatusOr<Document> doc = Document::Create(Stem(g.first), {{"text", 0, std::move(text)}});
-    if (!doc.ok()) return doc.status().WithContext(g.first);
+    ASSIGN_OR_RETURN(std::string text, ReadUtf8File(g.text));
+    StatusOr<Document> doc = Document::Create(Stem(g.text), {{"text", 0, std::move(text)}});
+    if (!doc.ok()) return doc.status().WithContext(g.text);
     std::vector<RawMention> mentions;
-    for (const std::string& ann : g.second) RETURN_IF_ERROR(ParseAnnotations(ann, &mentions));
+    for (const std::string& ann : g.annotations) {
+      RETURN_IF_ERROR(ParseAnnotations(ann, &mentions));
+    }
     RETURN_IF_ERROR(AddMentions(&*doc, std::move(mentions), report));
     docs.push_back(std::move(doc).value());
   }

@@ -160,9 +160,15 @@ std::string FileLine(const std::string& file, size_t line) {
   return file + ":" + std::to_string(line);
 }
 
-size_t LineAt(std::string_view buffer, size_t offset) {
-  offset = std::min(offset, buffer.size());
-  return 1 + static_cast<size_t>(std::count(buffer.begin(), buffer.begin() + offset, '\n'));
+LineIndex::LineIndex(std::string_view buffer) {
+  for (size_t i = 0; i < buffer.size(); ++i) {
+    if (buffer[i] == '\n') newlines_.push_back(i);
+  }
+}
+
+size_t LineIndex::LineOf(size_t offset) const {
+  return 1 + static_cast<size_t>(std::lower_bound(newlines_.begin(), newlines_.end(), offset) -
+                                 newlines_.begin());
 }
 
 Status AddMentions(Document* doc, std::vector<RawMention> mentions, CorpusReport* report) {

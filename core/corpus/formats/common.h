@@ -63,8 +63,16 @@ std::string Basename(std::string_view path);
 // Basename without its last extension ("a/b/PMID-1.nersuite" -> "PMID-1").
 std::string Stem(std::string_view path);
 std::string FileLine(const std::string& file, size_t line);  // "file:line" (line 1-based)
-// 1-based line of byte `offset` in `buffer` (for XML nodes).
-size_t LineAt(std::string_view buffer, size_t offset);
+// 1-based line numbers of byte offsets in one buffer (for XML nodes); built once per file so
+// that naming the line of every element stays linear.
+class LineIndex {
+ public:
+  explicit LineIndex(std::string_view buffer);
+  size_t LineOf(size_t offset) const;
+
+ private:
+  std::vector<size_t> newlines_;  // byte offsets of '\n', ascending
+};
 
 // Checks `mentions` against `doc`'s text by the rules in readers.h and adds the ones that
 // pass. Out-of-range or reversed offsets and empty types are errors naming `where`.

@@ -18,10 +18,11 @@ constexpr char kEmpty[] = "empty article without annotations skipped";
 
 Status ReadAnnotations(const std::string& path, std::vector<RawMention>* out) {
   ASSIGN_OR_RETURN(const std::string data, ReadUtf8File(path));
+  const LineIndex lines(data);
   pugi::xml_document xml;
   const pugi::xml_parse_result parsed = xml.load_buffer(data.data(), data.size());
   if (!parsed) {
-    return InvalidArgument(FileLine(path, LineAt(data, static_cast<size_t>(parsed.offset))) +
+    return InvalidArgument(FileLine(path, lines.LineOf(static_cast<size_t>(parsed.offset))) +
                            ": XML error: " + parsed.description());
   }
   if (!xml.child("AnnotationFile")) return InvalidArgument(path + ": no <AnnotationFile> root");
@@ -30,7 +31,7 @@ Status ReadAnnotations(const std::string& path, std::vector<RawMention>* out) {
     const std::string type = a.attribute("type").value();
     if (type == "file") continue;  // the whole-text container, not a mention
     RawMention m;
-    m.where = FileLine(path, LineAt(data, static_cast<size_t>(a.offset_debug())));
+    m.where = FileLine(path, lines.LineOf(static_cast<size_t>(a.offset_debug())));
     m.type = type;
     const std::string span = a.attribute("span").value();
     const size_t dots = span.find("..");

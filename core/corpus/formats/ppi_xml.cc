@@ -28,10 +28,10 @@ Status ParseOffsets(std::string_view spec, size_t base, const std::string& where
 
 struct Context {
   std::string path;
-  std::string_view data;
+  const LineIndex* lines;
   std::string label;  // overrides entity types when not empty
   std::string Where(const pugi::xml_node& n) const {
-    return FileLine(path, LineAt(data, static_cast<size_t>(n.offset_debug())));
+    return FileLine(path, lines->LineOf(static_cast<size_t>(n.offset_debug())));
   }
 };
 
@@ -75,15 +75,16 @@ StatusOr<std::vector<Document>> ReadPpiXml(const FormatInput& input, CorpusRepor
   size_t sentence_index = 0;
   for (const std::string& path : files) {
     ASSIGN_OR_RETURN(const std::string data, ReadUtf8File(path));
+    const LineIndex lines(data);
     pugi::xml_document xml;
     const pugi::xml_parse_result parsed = xml.load_buffer(data.data(), data.size());
     if (!parsed) {
-      return InvalidArgument(FileLine(path, LineAt(data, static_cast<size_t>(parsed.offset))) +
+      return InvalidArgument(FileLine(path, lines.LineOf(static_cast<size_t>(parsed.offset))) +
                              ": XML error: " + parsed.description());
     }
     const pugi::xml_node corpus = xml.child("corpus");
     if (!corpus) return InvalidArgument(path + ": not PPI-corpus XML (no <corpus> root)");
-    const Context c{path, data, Option(input, "label", "")};
+    const Context c{path, &lines, Option(input, "label", "")};
     for (pugi::xml_node d : corpus.children("document")) {
       const std::string doc_where = c.Where(d);
       std::vector<Passage> passages;

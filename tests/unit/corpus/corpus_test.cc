@@ -97,6 +97,20 @@ TEST(LoadCorpus, OsirisPatchShortensTheRunawayGene) {
   EXPECT_TRUE(found);
 }
 
+// HUNER's own patches (huner_splits/patches) are applied to temporary copies before reading.
+TEST(LoadCorpus, HunerFilePatchesFixCdrAndVariome) {
+  const auto& reg = CorpusRegistry::Default();
+  auto cdr = LoadCorpus(reg, **reg.Find("cdr"), {kCorpora});
+  ASSERT_TRUE(cdr.ok()) << cdr.status();
+  EXPECT_EQ(cdr->report.counts["HUNER patch applied: huner_splits/patches/CDR_TrainingSet.BioC.xml.patch"], 1);
+  EXPECT_EQ(cdr->report.counts.count("mention text does not match the text at its offsets"), 0u);
+  auto variome = LoadCorpus(reg, **reg.Find("variome"), {kCorpora});
+  ASSERT_TRUE(variome.ok()) << variome.status();
+  EXPECT_EQ(variome->report.counts["HUNER patch applied: huner_splits/patches/variome.patch"], 1);
+  // Unpatched, 478 mentions do not match their text.
+  EXPECT_LT(variome->report.counts["mention text does not match the text at its offsets"], 50);
+}
+
 // A toy corpus in a temporary root, described by its own registry.
 class ToyCorpus : public ::testing::Test {
  protected:
