@@ -11,8 +11,12 @@
 #include <grpcpp/grpcpp.h>
 #include <grpcpp/health_check_service_interface.h>
 #include <prometheus/exposer.h>
+#include <arpa/inet.h>
+#include <netinet/in.h>
 #include <pthread.h>
 #include <signal.h>
+#include <sys/socket.h>
+#include <unistd.h>
 
 #include <cstdio>
 #include <memory>
@@ -34,6 +38,25 @@ std::string Trim(const std::string& s) {
   const size_t b = s.find_first_not_of(" \t\r\n");
   if (b == std::string::npos) return "";
   return s.substr(b, s.find_last_not_of(" \t\r\n") - b + 1);
+}
+
+// civetweb (under prometheus-cpp's Exposer) refuses port 0: for "HOST:0" a free port is
+// found by binding one here (IPv4 hosts; others are passed through unchanged).
+std::string WithFreePort(const std::string& address) {
+  const std::string host = HostOf(address);
+  if (address.substr(host.size()) != ":0") return address;
+  sockaddr_in addr{};
+  addr.sin_family = AF_INET;
+  if (::inet_pton(AF_INET, host.c_str(), &addr.sin_addr) != 1) return address;
+  const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+  socklen_t len = sizeof addr;
+  int port = 0;
+  if (fd >= 0 && ::bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0 &&
+      ::getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len) == 0) {
+    port = ntohs(addr.sin_port);
+  }
+  if (fd >= 0) ::close(fd);
+  return port ? host + ":" + std::to_string(port) : address;
 }
 
 StatusOr<ServerConfig> ConfigFromFlags(int argc, char** argv) {
@@ -89,7 +112,9 @@ int Serve(const ServerConfig& config, const sigset_t& signals) {
   ServerMetrics metrics(prometheus_registry);
   std::unique_ptr<prometheus::Exposer> exposer;
   try {
-    exposer = std::make_unique<prometheus::Exposer>(config.metrics_listen);
+    exposer = std::make_unique<prometheus::Exposer>(std::vector<std::string>{
+        "listening_ports", WithFreePort(config.metrics_listen), "num_threads", "2",
+        "error_log_file", "/tmp/srvt/civet_err.log"});
   } catch (const std::exception& e) {
     Log("cannot serve metrics on " + config.metrics_listen + ": " + e.what());
     return 1;

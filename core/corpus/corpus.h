@@ -4,7 +4,9 @@
 // Steps, each counted under a reason in LoadedCorpus::report (the readers' own counts merged):
 //  1. The registry's files are resolved under <root>/<corpus>/ (archives named "A!M" are
 //     unpacked into a temporary folder, removed when loading ends).
-//  2. The format reader returns documents with the corpus's own labels.
+//  2. HUNER's file patches (registry.h FilePatch) are applied to temporary copies, then the
+//     format reader returns documents with the corpus's own labels; reviewed entity patches
+//     (AnnotationPatch) are applied to its output.
 //  3. Labels are mapped to canonical types; labels the registry drops on purpose and labels
 //     it does not know are both counted ("label 'DNA' is not a HUNER type (dropped)",
 //     "unknown label 'X' (not in the registry; dropped)").

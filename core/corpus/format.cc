@@ -9,6 +9,16 @@ namespace {
 
 constexpr size_t kMaxExamples = 5;
 
+// Every reader's documents carry the registry name of their corpus.
+template <FormatReader kRead>
+StatusOr<std::vector<Document>> WithCorpus(const FormatInput& input, CorpusReport* report) {
+  StatusOr<std::vector<Document>> docs = kRead(input, report);
+  if (docs.ok()) {
+    for (Document& d : *docs) d.set_corpus(input.corpus);
+  }
+  return docs;
+}
+
 struct NamedReader {
   const char* name;
   FormatReader reader;
@@ -16,17 +26,17 @@ struct NamedReader {
 
 // Sorted by name, so FormatNames() needs no sort and a missing entry is easy to spot.
 constexpr NamedReader kReaders[] = {
-    {"bc2gm", &formats::ReadBc2gm},
-    {"bioc_xml", &formats::ReadBiocXml},
-    {"brat", &formats::ReadBrat},
-    {"cll_nersuite", &formats::ReadCllNersuite},
-    {"iob2", &formats::ReadIob2},
-    {"linnaeus", &formats::ReadLinnaeus},
-    {"osiris", &formats::ReadOsiris},
-    {"ppi_xml", &formats::ReadPpiXml},
-    {"pubannotation_json", &formats::ReadPubannotationJson},
-    {"pubtator", &formats::ReadPubtator},
-    {"s800", &formats::ReadS800},
+    {"bc2gm", &WithCorpus<&formats::ReadBc2gm>},
+    {"bioc_xml", &WithCorpus<&formats::ReadBiocXml>},
+    {"brat", &WithCorpus<&formats::ReadBrat>},
+    {"cll_nersuite", &WithCorpus<&formats::ReadCllNersuite>},
+    {"iob2", &WithCorpus<&formats::ReadIob2>},
+    {"linnaeus", &WithCorpus<&formats::ReadLinnaeus>},
+    {"osiris", &WithCorpus<&formats::ReadOsiris>},
+    {"ppi_xml", &WithCorpus<&formats::ReadPpiXml>},
+    {"pubannotation_json", &WithCorpus<&formats::ReadPubannotationJson>},
+    {"pubtator", &WithCorpus<&formats::ReadPubtator>},
+    {"s800", &WithCorpus<&formats::ReadS800>},
 };
 
 }  // namespace

@@ -41,14 +41,19 @@ const icu::Normalizer2* NfdInstance() {
 
 }  // namespace
 
+bool NormalizeAsciiInPlace(AlignedChars* chars) {
+  if (!AllAscii(chars->chars)) return false;
+  for (char32_t& c : chars->chars) {
+    if (c >= 'A' && c <= 'Z') c += 'a' - 'A';
+  }
+  return true;
+}
+
 void Lowercase(const AlignedChars& in, AlignedChars* out) {
   out->clear();
   if (AllAscii(in.chars)) {
-    out->chars = in.chars;
-    out->origin = in.origin;
-    for (char32_t& c : out->chars) {
-      if (c >= 'A' && c <= 'Z') c += 'a' - 'A';
-    }
+    *out = in;
+    NormalizeAsciiInPlace(out);
     return;
   }
   // ICU maps the whole token at once (so that final sigma sees its context) and reports in

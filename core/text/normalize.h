@@ -33,6 +33,11 @@ struct AlignedChars {
   }
 };
 
+// The uncased normalisation (Lowercase, then DecomposeAndStripMarks) of an all-ASCII `chars`,
+// done in place, where it is plain A-Z lowercasing: returns true. Returns false, changing
+// nothing, if `chars` holds a non-ASCII character.
+bool NormalizeAsciiInPlace(AlignedChars* chars);
+
 // Lowercases `in` into `out` (cleared first) as Python's str.lower() does: full case mapping
 // (İ -> i + U+0307) and the contextual final sigma, with `in` as the context. BERT lowercases
 // each whitespace-separated token on its own, so `in` should be one such token.

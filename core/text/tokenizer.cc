@@ -31,7 +31,7 @@ class Pass {
   void EndRun() {
     if (run_.empty()) return;
     const AlignedChars* chars = &run_;
-    if (options_.lowercase) {
+    if (options_.lowercase && !NormalizeAsciiInPlace(&run_)) {
       Lowercase(run_, &lowered_);
       DecomposeAndStripMarks(lowered_, &stripped_);
       chars = &stripped_;
@@ -185,15 +185,20 @@ StatusOr<Encoding> BertTokenizer::Encode(std::string_view text) const {
   for (size_t i = 0; i < cps.size(); ++i) {
     const char32_t c = cps[i];
     const auto origin = static_cast<int32_t>(i);
-    if (IsRemovedControl(c)) continue;
-    if (IsWhitespace(c)) {
-      pass.EndRun();
-    } else if (IsCjkIdeograph(c)) {
-      pass.EndRun();
-      pass.AddChar(c, origin);
-      pass.EndRun();
-    } else {
-      pass.AddChar(c, origin);
+    switch (ClassifyForCleaning(c)) {
+      case CleanClass::kKeep:
+        pass.AddChar(c, origin);
+        break;
+      case CleanClass::kRemove:
+        break;
+      case CleanClass::kWhitespace:
+        pass.EndRun();
+        break;
+      case CleanClass::kCjk:
+        pass.EndRun();
+        pass.AddChar(c, origin);
+        pass.EndRun();
+        break;
     }
   }
   pass.EndRun();

@@ -2,6 +2,8 @@
 
 #include <unicode/uchar.h>
 
+#include <array>
+
 namespace bioner::text {
 
 bool IsRemovedControl(char32_t c) {
@@ -35,6 +37,26 @@ bool IsCjkIdeograph(char32_t c) {
 bool IsNonspacingMark(char32_t c) {
   if (c < 0x300) return false;  // The first Mn character is U+0300.
   return u_charType(static_cast<UChar32>(c)) == U_NON_SPACING_MARK;
+}
+
+namespace {
+
+CleanClass ClassifySlow(char32_t c) {
+  if (IsRemovedControl(c)) return CleanClass::kRemove;
+  if (IsWhitespace(c)) return CleanClass::kWhitespace;
+  if (IsCjkIdeograph(c)) return CleanClass::kCjk;
+  return CleanClass::kKeep;
+}
+
+}  // namespace
+
+CleanClass ClassifyForCleaning(char32_t c) {
+  static const std::array<CleanClass, 128> kAscii = [] {
+    std::array<CleanClass, 128> table{};
+    for (char32_t a = 0; a < 128; ++a) table[a] = ClassifySlow(a);
+    return table;
+  }();
+  return c < 128 ? kAscii[c] : ClassifySlow(c);
 }
 
 }  // namespace bioner::text

@@ -29,6 +29,12 @@ bool IsCjkIdeograph(char32_t c);
 // General category Mn: the marks that uncased models strip after NFD.
 bool IsNonspacingMark(char32_t c);
 
+// What cleaning does with a character, in one call: the answer of the predicates above, in
+// their order of precedence (removed, then whitespace, then CJK). ASCII is answered from a
+// table that is built from those predicates on first use.
+enum class CleanClass : unsigned char { kKeep, kRemove, kWhitespace, kCjk };
+CleanClass ClassifyForCleaning(char32_t c);
+
 }  // namespace bioner::text
 
 #endif  // BIONER_CORE_TEXT_UNICODE_H_

@@ -13,8 +13,8 @@ constexpr char kFormat[] = "bc2gm";
 constexpr char kAltSkipped[] = "ALTGENE file skipped (alternative boundaries, for evaluation)";
 
 struct Sentence {
-  size_t doc = 0;                     // index into the documents
-  std::vector<size_t> nonspace_cp;    // code point of the k-th non-space character
+  size_t doc = 0;                   // index into the documents
+  std::vector<size_t> nonspace_cp;  // code point of the k-th non-space character
   std::vector<RawMention> mentions;
 };
 
@@ -59,8 +59,8 @@ Status ReadGenes(const std::string& path, const std::string& label,
       return NotFound(where + ": sentence '" + std::string(f[0]) + "' is in no .in file");
     }
     const std::vector<std::string_view> se = Split(f[1], ' ');
-    if (se.size() != 2) return InvalidArgument(where + ": expected 'start end' in '" +
-                                               std::string(f[1]) + "'");
+    if (se.size() != 2)
+      return InvalidArgument(where + ": expected 'start end' in '" + std::string(f[1]) + "'");
     ASSIGN_OR_RETURN(size_t s, ParseIndex(se[0], where, "start"));
     ASSIGN_OR_RETURN(size_t e, ParseIndex(se[1], where, "end"));
     const std::vector<size_t>& map = it->second.nonspace_cp;

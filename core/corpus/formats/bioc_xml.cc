@@ -89,8 +89,8 @@ Status ReadDocument(const pugi::xml_node& node, const std::string& path, const L
   std::vector<RawMention> mentions;
   for (pugi::xml_node p : node.children("passage")) {
     const std::string where = where_of(p);
-    ASSIGN_OR_RETURN(size_t offset, ParseIndex(Trim(p.child_value("offset")), where,
-                                               "passage <offset>"));
+    ASSIGN_OR_RETURN(size_t offset,
+                     ParseIndex(Trim(p.child_value("offset")), where, "passage <offset>"));
     Passage passage;
     passage.offset = offset;
     passage.text = p.child_value("text");
@@ -122,10 +122,10 @@ Status ReadDocument(const pugi::xml_node& node, const std::string& path, const L
       }
       m.text = a.child_value("text");
       for (pugi::xml_node loc : a.children("location")) {
-        ASSIGN_OR_RETURN(size_t s, ParseIndex(loc.attribute("offset").value(), m.where,
-                                              "location offset"));
-        ASSIGN_OR_RETURN(size_t len, ParseIndex(loc.attribute("length").value(), m.where,
-                                                "location length"));
+        ASSIGN_OR_RETURN(size_t s,
+                         ParseIndex(loc.attribute("offset").value(), m.where, "location offset"));
+        ASSIGN_OR_RETURN(size_t len,
+                         ParseIndex(loc.attribute("length").value(), m.where, "location length"));
         m.fragments.push_back({s, s + len});
       }
       if (m.fragments.empty()) return InvalidArgument(m.where + ": annotation without <location>");
@@ -144,8 +144,8 @@ Status ReadDocument(const pugi::xml_node& node, const std::string& path, const L
       if (ok) {
         kept.push_back(std::move(m));
       } else {
-        report->Add(kTouchesEdit, m.where + ": document '" + id + "' " + m.type + " '" +
-                                      m.text + "'");
+        report->Add(kTouchesEdit,
+                    m.where + ": document '" + id + "' " + m.type + " '" + m.text + "'");
       }
     }
     mentions = std::move(kept);

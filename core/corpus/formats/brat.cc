@@ -21,8 +21,7 @@ Status ParseSpan(std::string_view middle, const std::string& where, RawMention* 
   for (std::string_view frag : Split(middle.substr(space + 1), ';')) {
     const std::vector<std::string_view> se = Split(Trim(frag), ' ');
     if (se.size() != 2) {
-      return InvalidArgument(where + ": fragment '" + std::string(frag) +
-                             "' is not 'start end'");
+      return InvalidArgument(where + ": fragment '" + std::string(frag) + "' is not 'start end'");
     }
     ASSIGN_OR_RETURN(size_t s, ParseIndex(se[0], where, "start"));
     ASSIGN_OR_RETURN(size_t e, ParseIndex(se[1], where, "end"));
@@ -88,8 +87,7 @@ StatusOr<std::vector<Document>> ReadBrat(const FormatInput& input, CorpusReport*
     }
     if (g.annotations.empty()) {
       return InvalidArgument(std::string(kFormat) + ": " + g.text +
-                             ": text file without an annotation file (" + g.base +
-                             ".ann or .a1)");
+                             ": text file without an annotation file (" + g.base + ".ann or .a1)");
     }
     ASSIGN_OR_RETURN(std::string text, ReadUtf8File(g.text));
     StatusOr<Document> doc = Document::Create(Stem(g.text), {{"text", 0, std::move(text)}});

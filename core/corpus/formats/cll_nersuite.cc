@@ -82,8 +82,7 @@ StatusOr<Document> ReadOne(const std::string& path, CorpusReport* report) {
 
 StatusOr<std::vector<Document>> ReadCllNersuite(const FormatInput& input, CorpusReport* report) {
   RETURN_IF_ERROR(CheckOptions(input, kFormat, {}));
-  ASSIGN_OR_RETURN(const std::vector<std::string> files,
-                   ListFiles(input, kFormat, {".nersuite"}));
+  ASSIGN_OR_RETURN(const std::vector<std::string> files, ListFiles(input, kFormat, {".nersuite"}));
   std::vector<Document> docs;
   for (const std::string& f : files) {
     ASSIGN_OR_RETURN(Document doc, ReadOne(f, report));

@@ -57,8 +57,8 @@ StatusOr<std::vector<std::string>> ListFiles(const FormatInput& input, std::stri
   }
   if (out.empty()) {
     return InvalidArgument(std::string(format) + ": corpus '" + input.corpus +
-                           "': no input files (expected names ending in " +
-                           JoinSuffixes(suffixes) + ")");
+                           "': no input files (expected names ending in " + JoinSuffixes(suffixes) +
+                           ")");
   }
   return out;
 }
@@ -74,8 +74,7 @@ Status CheckOptions(const FormatInput& input, std::string_view format,
   return Status::Ok();
 }
 
-std::string Option(const FormatInput& input, const std::string& key,
-                   const std::string& fallback) {
+std::string Option(const FormatInput& input, const std::string& key, const std::string& fallback) {
   auto it = input.options.find(key);
   return it == input.options.end() ? fallback : it->second;
 }
@@ -221,9 +220,9 @@ Status AddMentions(Document* doc, std::vector<RawMention> mentions, CorpusReport
     }
     const std::string_view covered = slice(start, end);
     if (!m.text.empty() && m.text != covered && !(m.fragments.size() > 1 && m.text == joined)) {
-      report->Add(kTextMismatch, where + " [" + std::to_string(start) + ", " +
-                                     std::to_string(end) + ") " + m.type + ": stated '" +
-                                     m.text + "', text '" + std::string(covered) + "'");
+      report->Add(kTextMismatch, where + " [" + std::to_string(start) + ", " + std::to_string(end) +
+                                     ") " + m.type + ": stated '" + m.text + "', text '" +
+                                     std::string(covered) + "'");
       continue;
     }
     Entity entity;

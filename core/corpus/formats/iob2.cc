@@ -15,7 +15,7 @@ constexpr char kStrayInside[] = "I- tag without a preceding B- of its type (star
 struct Builder {
   std::string id, where;
   std::string text;
-  size_t length = 0;        // code points of text
+  size_t length = 0;  // code points of text
   bool sentence_open = false;
   bool entity_open = false;
   std::vector<RawMention> mentions;
@@ -74,8 +74,7 @@ Status ReadOneFile(const std::string& path, std::vector<Document>* docs, CorpusR
     if (b.id.empty()) return InvalidArgument(where + ": token before the first " + kHeader);
     const std::vector<std::string_view> cols = Split(line, '\t');
     if (cols.size() != 2 || cols[0].empty()) {
-      return InvalidArgument(where + ": expected 'token<TAB>tag', got '" + std::string(line) +
-                             "'");
+      return InvalidArgument(where + ": expected 'token<TAB>tag', got '" + std::string(line) + "'");
     }
     const std::string_view tag = cols[1];
     const size_t start = b.length + (b.sentence_open || !b.text.empty() ? 1 : 0);

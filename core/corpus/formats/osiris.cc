@@ -3,7 +3,6 @@
 // range is checked. Documents are driven by the .ann files; a .txt without one (README.txt)
 // is skipped and counted, and so is an empty article whose .ann has no mentions.
 #include <map>
-
 #include <pugixml.hpp>
 
 #include "core/corpus/formats/common.h"

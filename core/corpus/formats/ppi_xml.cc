@@ -67,8 +67,8 @@ StatusOr<std::vector<Document>> ReadPpiXml(const FormatInput& input, CorpusRepor
   RETURN_IF_ERROR(CheckOptions(input, kFormat, {"ids", "label"}));
   const std::string ids = Option(input, "ids", "document");
   if (ids != "document" && ids != "sentence_index") {
-    return InvalidArgument(std::string(kFormat) + ": corpus '" + input.corpus +
-                           "': option ids='" + ids + "' (expected document or sentence_index)");
+    return InvalidArgument(std::string(kFormat) + ": corpus '" + input.corpus + "': option ids='" +
+                           ids + "' (expected document or sentence_index)");
   }
   ASSIGN_OR_RETURN(const std::vector<std::string> files, ListFiles(input, kFormat, {".xml"}));
   std::vector<Document> docs;
@@ -96,8 +96,8 @@ StatusOr<std::vector<Document>> ReadPpiXml(const FormatInput& input, CorpusRepor
           std::vector<RawMention> own;
           RETURN_IF_ERROR(SentenceMentions(c, s, 0, &own));
           ASSIGN_OR_RETURN(Document doc,
-                           MakeDocument(std::to_string(sentence_index++),
-                                        {{"sentence", 0, text}}, std::move(own), where, report));
+                           MakeDocument(std::to_string(sentence_index++), {{"sentence", 0, text}},
+                                        std::move(own), where, report));
           docs.push_back(std::move(doc));
           continue;
         }

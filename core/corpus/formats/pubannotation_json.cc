@@ -41,9 +41,10 @@ StatusOr<Document> ReadOne(const std::string& path, CorpusReport* report) {
       const json& d = dens[i];
       RawMention m;
       m.where = path + " denotation " + std::to_string(i);
-      if (d.contains("id") && d["id"].is_string()) m.where += " '" + d["id"].get<std::string>() + "'";
-      if (!d.is_object() || !d.contains("span") || !d["span"].is_object() ||
-          !d.contains("obj") || !d["obj"].is_string()) {
+      if (d.contains("id") && d["id"].is_string())
+        m.where += " '" + d["id"].get<std::string>() + "'";
+      if (!d.is_object() || !d.contains("span") || !d["span"].is_object() || !d.contains("obj") ||
+          !d["obj"].is_string()) {
         return InvalidArgument(m.where + ": expected {span: {begin, end}, obj: string}");
       }
       ASSIGN_OR_RETURN(size_t s, SpanEnd(d["span"], "begin", m.where));

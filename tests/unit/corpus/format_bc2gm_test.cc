@@ -38,16 +38,15 @@ TEST(Bc2gmFormat, SyntheticBadInput) {
   const std::string dir = TempDir();
   const std::string in = WriteText(dir, "a/x.in", "S1 ab cd ef\nS2 g\n");
   CorpusReport report;
-  auto ok = Read("bc2gm", {in, WriteText(dir, "a/GENE.eval", "S1|2 3|cd\nS1|0 3|ab cd\n")},
-                 &report, {{"label", "Gene"}});
+  auto ok = Read("bc2gm", {in, WriteText(dir, "a/GENE.eval", "S1|2 3|cd\nS1|0 3|ab cd\n")}, &report,
+                 {{"label", "Gene"}});
   ASSERT_TRUE(ok.ok()) << ok.status();
   ASSERT_EQ((*ok)[0].entities().size(), 2u);
   EXPECT_EQ((*ok)[0].entities()[0].text, "ab cd");
   EXPECT_EQ((*ok)[0].entities()[1].text, "cd");
   EXPECT_EQ((*ok)[0].entities()[1].type, "Gene");
 
-  auto past = Read("bc2gm", {in, WriteText(dir, "b/GENE.eval", "S2|0 0|g\nS1|5 6|f?\n")},
-                   &report);
+  auto past = Read("bc2gm", {in, WriteText(dir, "b/GENE.eval", "S2|0 0|g\nS1|5 6|f?\n")}, &report);
   ASSERT_FALSE(past.ok());
   EXPECT_NE(past.status().message().find("GENE.eval:2"), std::string::npos) << past.status();
 

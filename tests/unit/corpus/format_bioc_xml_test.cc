@@ -90,19 +90,19 @@ TEST(BiocXmlFormat, VariomeWithAndWithoutRepairOptions) {
 
 TEST(BiocXmlFormat, SyntheticDropLineShiftsOffsets) {
   const std::string dir = TempDir();
-  const std::string f = WriteText(
-      dir, "c.xml",
-      "<collection><document><id>d</id>"
-      "<passage><offset>0</offset><text>SKIP\nab cd\nSKIP\nef</text>"
-      "<annotation id='1'><infon key='type'>X</infon><location offset='8' length='2'/>"
-      "<text>cd</text></annotation>"
-      "<annotation id='2'><infon key='type'>X</infon><location offset='16' length='2'/>"
-      "<text>ef</text></annotation>"
-      "<annotation id='3'><infon key='type'>X</infon><location offset='0' length='4'/>"
-      "<text>SKIP</text></annotation></passage>"
-      "<passage><offset>20</offset><text>gh</text>"
-      "<annotation id='4'><infon key='type'>Y</infon><location offset='20' length='2'/>"
-      "<text>gh</text></annotation></passage></document></collection>");
+  const std::string f =
+      WriteText(dir, "c.xml",
+                "<collection><document><id>d</id>"
+                "<passage><offset>0</offset><text>SKIP\nab cd\nSKIP\nef</text>"
+                "<annotation id='1'><infon key='type'>X</infon><location offset='8' length='2'/>"
+                "<text>cd</text></annotation>"
+                "<annotation id='2'><infon key='type'>X</infon><location offset='16' length='2'/>"
+                "<text>ef</text></annotation>"
+                "<annotation id='3'><infon key='type'>X</infon><location offset='0' length='4'/>"
+                "<text>SKIP</text></annotation></passage>"
+                "<passage><offset>20</offset><text>gh</text>"
+                "<annotation id='4'><infon key='type'>Y</infon><location offset='20' length='2'/>"
+                "<text>gh</text></annotation></passage></document></collection>");
   CorpusReport report;
   auto docs = Read("bioc_xml", {f}, &report, {{"drop_line", "SKIP"}});
   ASSERT_TRUE(docs.ok()) << docs.status();
@@ -119,8 +119,7 @@ TEST(BiocXmlFormat, SyntheticDropLineShiftsOffsets) {
 TEST(BiocXmlFormat, SyntheticBadInput) {
   const std::string dir = TempDir();
   CorpusReport report;
-  auto broken = Read("bioc_xml", {WriteText(dir, "b.xml", "<collection>\n<document>\n")},
-                     &report);
+  auto broken = Read("bioc_xml", {WriteText(dir, "b.xml", "<collection>\n<document>\n")}, &report);
   ASSERT_FALSE(broken.ok());
   EXPECT_NE(broken.status().message().find("b.xml"), std::string::npos) << broken.status();
 

@@ -14,10 +14,11 @@ TEST(BratFormat, CellFinder) {
   ASSERT_TRUE(docs.ok()) << docs.status();
   EXPECT_EQ(docs->size(), 10u);  // ls *.txt | wc -l; ids = PMIDs of cellfinder_* splits
   EXPECT_NE(FindDoc(*docs, "16316465"), nullptr);
+  EXPECT_EQ(docs->front().corpus(), "test");  // FormatInput.corpus, set by FindFormat's reader
   // cat *.ann | awk -F'\t' '/^T/{split($2,a," "); print a[1]}' | sort | uniq -c
-  const std::map<std::string, long> expected = {
-      {"Anatomy", 952},     {"CellComponent", 203}, {"CellLine", 440},
-      {"CellType", 2072},   {"GeneProtein", 1750},  {"Species", 481}};
+  const std::map<std::string, long> expected = {{"Anatomy", 952},      {"CellComponent", 203},
+                                                {"CellLine", 440},     {"CellType", 2072},
+                                                {"GeneProtein", 1750}, {"Species", 481}};
   EXPECT_EQ(LabelCounts(*docs), expected);
   EXPECT_TRUE(report.counts.empty());
   EXPECT_EQ(TextMismatches(*docs), 0);

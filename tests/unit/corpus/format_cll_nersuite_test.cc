@@ -41,8 +41,8 @@ TEST(CllNersuiteFormat, SyntheticTextFromOffsets) {
   ASSERT_EQ(d.entities().size(), 1u);
   EXPECT_EQ(d.entities()[0].text, "MCF-7");
 
-  auto overlap = Read("cll_nersuite",
-                      {WriteText(dir, "o.nersuite", "O\t0\t3\tabc\nO\t2\t4\tcd\n")}, &report);
+  auto overlap =
+      Read("cll_nersuite", {WriteText(dir, "o.nersuite", "O\t0\t3\tabc\nO\t2\t4\tcd\n")}, &report);
   ASSERT_FALSE(overlap.ok());
   EXPECT_NE(overlap.status().message().find("o.nersuite:2"), std::string::npos);
 

@@ -32,25 +32,25 @@ TEST(LinnaeusFormat, SyntheticBadInput) {
   const std::string txt = WriteText(dir, "txt/d1.txt", "E. coli grows");
   CorpusReport report;
   auto ok = Read("linnaeus",
-                 {txt, WriteText(dir, "a.tsv", "#entity id\tdocument\tstart\tend\ttext\n"
-                                               "species:ncbi:562\td1\t0\t7\tE. coli\t\n")},
+                 {txt, WriteText(dir, "a.tsv",
+                                 "#entity id\tdocument\tstart\tend\ttext\n"
+                                 "species:ncbi:562\td1\t0\t7\tE. coli\t\n")},
                  &report);
   ASSERT_TRUE(ok.ok()) << ok.status();
   EXPECT_EQ((*ok)[0].entities().size(), 1u);
 
-  auto unknown = Read("linnaeus", {txt, WriteText(dir, "b.tsv", "species:1\td9\t0\t1\tE\n")},
-                      &report);
+  auto unknown =
+      Read("linnaeus", {txt, WriteText(dir, "b.tsv", "species:1\td9\t0\t1\tE\n")}, &report);
   ASSERT_FALSE(unknown.ok());
   EXPECT_NE(unknown.status().message().find("b.tsv:1"), std::string::npos);
   EXPECT_NE(unknown.status().message().find("d9"), std::string::npos);
 
-  auto past = Read("linnaeus", {txt, WriteText(dir, "c.tsv", "\nspecies:1\td1\t8\t99\tx\n")},
-                   &report);
+  auto past =
+      Read("linnaeus", {txt, WriteText(dir, "c.tsv", "\nspecies:1\td1\t8\t99\tx\n")}, &report);
   ASSERT_FALSE(past.ok());
   EXPECT_NE(past.status().message().find("c.tsv:2"), std::string::npos) << past.status();
 
-  auto shortline = Read("linnaeus", {txt, WriteText(dir, "d.tsv", "species:1\td1\t0\n")},
-                        &report);
+  auto shortline = Read("linnaeus", {txt, WriteText(dir, "d.tsv", "species:1\td1\t0\n")}, &report);
   ASSERT_FALSE(shortline.ok());
   EXPECT_NE(shortline.status().message().find("d.tsv:1"), std::string::npos);
 }

@@ -21,9 +21,8 @@ TEST(OsirisFormat, Corpus) {
   // head -1 article1.txt: the PMID is the document id (all 104 osiris.* split ids present).
   EXPECT_NE(FindDoc(*docs, "12915397"), nullptr);
   // grep -o 'type="[a-z]*"' *.ann | sort | uniq -c, without the 106 type="file".
-  const std::map<std::string, long> expected = {{"ev", 53},  {"ge", 971}, {"lo", 669},
-                                                {"sa", 504}, {"sg", 110}, {"so", 449},
-                                                {"ty", 539}};
+  const std::map<std::string, long> expected = {{"ev", 53},  {"ge", 971}, {"lo", 669}, {"sa", 504},
+                                                {"sg", 110}, {"so", 449}, {"ty", 539}};
   EXPECT_EQ(LabelCounts(*docs), expected);
   EXPECT_EQ(TextMismatches(*docs), 0);
   const Document* d = FindDoc(*docs, "12915397");
@@ -40,8 +39,7 @@ TEST(OsirisFormat, SyntheticBadInput) {
   CorpusReport report;
   auto past = Read("osiris", {dir}, &report);
   ASSERT_FALSE(past.ok());
-  EXPECT_NE(past.status().message().find("article1.txt.ann:3"), std::string::npos)
-      << past.status();
+  EXPECT_NE(past.status().message().find("article1.txt.ann:3"), std::string::npos) << past.status();
 
   const std::string dir2 = TempDir();
   WriteText(dir2, "article2.txt", "123\n\nGene X.");

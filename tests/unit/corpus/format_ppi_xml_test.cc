@@ -23,12 +23,9 @@ TEST(PpiXmlFormat, BioInferSentenceIndices) {
   EXPECT_EQ((*docs)[1099].id(), "1099");
   // <entity> per type (Python ElementTree), minus those whose charOffset has a ',' (122
   // discontinuous ones; none has only whitespace between its parts).
-  const std::map<std::string, long> expected = {{"DNA_family_or_group", 3},
-                                                {"Gene", 172},
-                                                {"Gene/protein/RNA", 1189},
-                                                {"Individual_protein", 2727},
-                                                {"Protein_complex", 18},
-                                                {"Protein_family_or_group", 190}};
+  const std::map<std::string, long> expected = {
+      {"DNA_family_or_group", 3},   {"Gene", 172},           {"Gene/protein/RNA", 1189},
+      {"Individual_protein", 2727}, {"Protein_complex", 18}, {"Protein_family_or_group", 190}};
   EXPECT_EQ(LabelCounts(*docs), expected);
   EXPECT_EQ(report.counts[kDropped], 122);
   EXPECT_EQ(report.counts.size(), 1u);
@@ -40,8 +37,8 @@ TEST(PpiXmlFormat, IepaAndHprd50Documents) {
   if (iepa.empty()) GTEST_SKIP() << "shared corpora absent";
   CorpusReport report;
   // IEPA entities have no type attribute and HPRD50's hold protein ids: the label option.
-  auto docs = Read("ppi_xml", {iepa, Corpus("iepa/IEPA-test.xml")}, &report,
-                   {{"label", "protein"}});
+  auto docs =
+      Read("ppi_xml", {iepa, Corpus("iepa/IEPA-test.xml")}, &report, {{"label", "protein"}});
   ASSERT_TRUE(docs.ok()) << docs.status();
   EXPECT_EQ(docs->size(), 200u);  // grep -o '<document ' | wc -l; = the 200 iepa.* ids
   EXPECT_NE(FindDoc(*docs, "IEPA_d12"), nullptr);
@@ -55,8 +52,7 @@ TEST(PpiXmlFormat, IepaAndHprd50Documents) {
     }
   }
 
-  auto hprd = Read("ppi_xml", {Corpus("hprd50/HPRD50-train.xml"),
-                               Corpus("hprd50/HPRD50-test.xml")},
+  auto hprd = Read("ppi_xml", {Corpus("hprd50/HPRD50-train.xml"), Corpus("hprd50/HPRD50-test.xml")},
                    &report, {{"label", "protein"}});
   ASSERT_TRUE(hprd.ok()) << hprd.status();
   EXPECT_EQ(hprd->size(), 43u);
@@ -71,16 +67,15 @@ TEST(PpiXmlFormat, IepaAndHprd50Documents) {
 
 TEST(PpiXmlFormat, SyntheticOffsets) {
   const std::string dir = TempDir();
-  const std::string f = WriteText(
-      dir, "c.xml",
-      "<corpus source='t'>\n<document id='T.d0'>\n"
-      "<sentence id='T.d0.s0' charOffset='0-9' text='ab cd efg'>\n"
-      "<entity id='e0' charOffset='3-5' text='cd' type='P'/>\n"
-      "<entity id='e1' charOffset='0-2,6-9' text='ab efg' type='P'/>\n"
-      "</sentence>\n"
-      "<sentence id='T.d0.s1' charOffset='10-13' text='hij'>\n"
-      "<entity id='e2' charOffset='0-3' text='hij' type='P'/>\n"
-      "</sentence></document></corpus>");
+  const std::string f = WriteText(dir, "c.xml",
+                                  "<corpus source='t'>\n<document id='T.d0'>\n"
+                                  "<sentence id='T.d0.s0' charOffset='0-9' text='ab cd efg'>\n"
+                                  "<entity id='e0' charOffset='3-5' text='cd' type='P'/>\n"
+                                  "<entity id='e1' charOffset='0-2,6-9' text='ab efg' type='P'/>\n"
+                                  "</sentence>\n"
+                                  "<sentence id='T.d0.s1' charOffset='10-13' text='hij'>\n"
+                                  "<entity id='e2' charOffset='0-3' text='hij' type='P'/>\n"
+                                  "</sentence></document></corpus>");
   CorpusReport report;
   auto docs = Read("ppi_xml", {f}, &report);
   ASSERT_TRUE(docs.ok()) << docs.status();

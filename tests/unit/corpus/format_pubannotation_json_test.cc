@@ -15,8 +15,7 @@ TEST(PubannotationJsonFormat, LocText) {
   EXPECT_EQ(docs->size(), 100u);  // ls *.json | wc -l; ids = the 100 loctext.* split ids
   EXPECT_NE(FindDoc(*docs, "PubMed-10072396"), nullptr);
   // Python json: Counter(d['obj'].split(':')[0] for d in denotations) over all files.
-  const std::map<std::string, long> expected = {
-      {"go", 549}, {"taxonomy", 276}, {"uniprot", 1465}};
+  const std::map<std::string, long> expected = {{"go", 549}, {"taxonomy", 276}, {"uniprot", 1465}};
   EXPECT_EQ(LabelCounts(*docs), expected);
   EXPECT_TRUE(report.counts.empty());
   EXPECT_EQ(TextMismatches(*docs), 0);
@@ -50,9 +49,9 @@ TEST(PubannotationJsonFormat, SyntheticInput) {
   ASSERT_FALSE(broken.ok());
   EXPECT_NE(broken.status().message().find("b.json"), std::string::npos);
 
-  auto nospan = Read("pubannotation_json",
-                     {WriteText(dir, "n.json", R"({"text":"abc","denotations":[{"obj":"a"}]})")},
-                     &report);
+  auto nospan =
+      Read("pubannotation_json",
+           {WriteText(dir, "n.json", R"({"text":"abc","denotations":[{"obj":"a"}]})")}, &report);
   EXPECT_FALSE(nospan.ok());
 }
 

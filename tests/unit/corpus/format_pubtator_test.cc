@@ -56,10 +56,8 @@ TEST(PubtatorFormat, NcbiDiseaseDevelopSetLabels) {
   ASSERT_TRUE(docs.ok()) << docs.status();
   EXPECT_EQ(docs->size(), 100u);
   // awk -F'\t' 'NF>=6{print $5}' FILE | sort | uniq -c
-  const std::map<std::string, long> expected = {{"CompositeMention", 35},
-                                                {"DiseaseClass", 126},
-                                                {"Modifier", 214},
-                                                {"SpecificDisease", 412}};
+  const std::map<std::string, long> expected = {
+      {"CompositeMention", 35}, {"DiseaseClass", 126}, {"Modifier", 214}, {"SpecificDisease", 412}};
   EXPECT_EQ(LabelCounts(*docs), expected);
   EXPECT_TRUE(report.counts.empty());
 }
@@ -67,9 +65,9 @@ TEST(PubtatorFormat, NcbiDiseaseDevelopSetLabels) {
 TEST(PubtatorFormat, SyntheticBadInput) {
   const std::string dir = TempDir();
   CorpusReport report;
-  auto past = Read("pubtator",
-                   {WriteText(dir, "past.txt", "1|t|Title\n1|a|Abstract.\n1\t6\t40\tAbstract\tX\n")},
-                   &report);
+  auto past = Read(
+      "pubtator", {WriteText(dir, "past.txt", "1|t|Title\n1|a|Abstract.\n1\t6\t40\tAbstract\tX\n")},
+      &report);
   ASSERT_FALSE(past.ok());
   EXPECT_NE(past.status().message().find("past.txt:3"), std::string::npos) << past.status();
 
@@ -77,8 +75,8 @@ TEST(PubtatorFormat, SyntheticBadInput) {
   ASSERT_FALSE(fields.ok());
   EXPECT_NE(fields.status().message().find("f.txt:3"), std::string::npos) << fields.status();
 
-  auto other = Read("pubtator", {WriteText(dir, "o.txt", "1|t|T\n1|a|A\n2\t0\t1\tT\tX\n")},
-                    &report);
+  auto other =
+      Read("pubtator", {WriteText(dir, "o.txt", "1|t|T\n1|a|A\n2\t0\t1\tT\tX\n")}, &report);
   ASSERT_FALSE(other.ok());
   EXPECT_NE(other.status().message().find("o.txt:3"), std::string::npos) << other.status();
 

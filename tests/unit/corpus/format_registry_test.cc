@@ -12,8 +12,8 @@ using namespace testing_formats;
 TEST(FormatRegistry, NamesAreSortedAndAllFound) {
   const std::vector<std::string> names = FormatNames();
   const std::vector<std::string> expected = {
-      "bc2gm",    "bioc_xml", "brat",   "cll_nersuite", "iob2",    "linnaeus",
-      "osiris",   "ppi_xml",  "pubannotation_json",     "pubtator", "s800"};
+      "bc2gm",   "bioc_xml",           "brat",     "cll_nersuite", "iob2", "linnaeus", "osiris",
+      "ppi_xml", "pubannotation_json", "pubtator", "s800"};
   EXPECT_EQ(names, expected);
   for (const std::string& n : names) EXPECT_NE(FindFormat(n), nullptr) << n;
   EXPECT_EQ(FindFormat("conll"), nullptr);
@@ -42,11 +42,11 @@ TEST(FormatRules, DiscontinuousZeroLengthAndMismatch) {
   //                 0123456789012345678901234567
   WriteText(dir, "d1.txt", "Ocular and auditory toxicity\nis\nrare");
   WriteText(dir, "d1.ann",
-            "T1\tDisease 0 6;20 28\tOcular toxicity\n"     // text between: dropped
-            "T2\tDisease 20 28;29 31\ttoxicity is\n"      // newline between: joined
-            "T3\tDisease 11 11\t\n"                       // zero length
-            "T4\tDisease 11 19\tAuditory\n"               // case differs: mismatch
-            "T5\tDisease 11 28\tauditory toxicity\n"      // nested in T2's span: kept
+            "T1\tDisease 0 6;20 28\tOcular toxicity\n"  // text between: dropped
+            "T2\tDisease 20 28;29 31\ttoxicity is\n"    // newline between: joined
+            "T3\tDisease 11 11\t\n"                     // zero length
+            "T4\tDisease 11 19\tAuditory\n"             // case differs: mismatch
+            "T5\tDisease 11 28\tauditory toxicity\n"    // nested in T2's span: kept
             "R1\tRel Arg1:T1 Arg2:T2\n"
             "#1\tAnnotatorNotes T1\tignored\n");
   CorpusReport report;

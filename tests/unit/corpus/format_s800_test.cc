@@ -33,21 +33,21 @@ TEST(S800Format, SyntheticInput) {
   const std::string txt = WriteText(dir, "abstracts/species001.txt", "Plasmodium falciparum");
   CorpusReport report;
   auto ok = Read("s800",
-                 {txt, WriteText(dir, "a.tsv", "5833\tspecies001:1\t0\t20\tPlasmodium falciparum\n"
-                                               "5833\tspecies001:1\t5\t4\t\n")},
+                 {txt, WriteText(dir, "a.tsv",
+                                 "5833\tspecies001:1\t0\t20\tPlasmodium falciparum\n"
+                                 "5833\tspecies001:1\t5\t4\t\n")},
                  &report, {{"label", "Taxon"}});
   ASSERT_TRUE(ok.ok()) << ok.status();
   ASSERT_EQ((*ok)[0].entities().size(), 1u);
   EXPECT_EQ((*ok)[0].entities()[0].type, "Taxon");
   EXPECT_EQ(report.counts["zero-length mention dropped"], 1);  // end = start - 1
 
-  auto past = Read("s800", {txt, WriteText(dir, "b.tsv", "1\tspecies001:1\t0\t21\tx\n")},
-                   &report);
+  auto past = Read("s800", {txt, WriteText(dir, "b.tsv", "1\tspecies001:1\t0\t21\tx\n")}, &report);
   ASSERT_FALSE(past.ok());
   EXPECT_NE(past.status().message().find("b.tsv:1"), std::string::npos) << past.status();
 
-  auto reversed = Read("s800", {txt, WriteText(dir, "c.tsv", "1\tspecies001:1\t5\t2\tx\n")},
-                       &report);
+  auto reversed =
+      Read("s800", {txt, WriteText(dir, "c.tsv", "1\tspecies001:1\t5\t2\tx\n")}, &report);
   ASSERT_FALSE(reversed.ok());
   EXPECT_NE(reversed.status().message().find("c.tsv:1"), std::string::npos);
 }

@@ -42,8 +42,7 @@ std::string TempDir() {
   return tmpl;
 }
 
-std::string WriteText(const std::string& dir, const std::string& name,
-                      const std::string& content) {
+std::string WriteText(const std::string& dir, const std::string& name, const std::string& content) {
   const fs::path path = fs::path(dir) / name;
   fs::create_directories(path.parent_path());
   std::ofstream(path, std::ios::binary) << content;
@@ -79,8 +78,7 @@ std::string Extract(const std::string& archive) {
 }
 
 StatusOr<std::vector<Document>> Read(const std::string& format,
-                                     const std::vector<std::string>& files,
-                                     CorpusReport* report,
+                                     const std::vector<std::string>& files, CorpusReport* report,
                                      const std::map<std::string, std::string>& options) {
   const FormatReader reader = FindFormat(format);
   if (reader == nullptr) return NotFound("no format " + format);

@@ -22,8 +22,7 @@ std::string WriteText(const std::string& dir, const std::string& name, const std
 std::string Extract(const std::string& archive);
 
 StatusOr<std::vector<Document>> Read(const std::string& format,
-                                     const std::vector<std::string>& files,
-                                     CorpusReport* report,
+                                     const std::vector<std::string>& files, CorpusReport* report,
                                      const std::map<std::string, std::string>& options = {});
 
 // label -> number of entities.
