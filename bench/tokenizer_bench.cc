@@ -6,16 +6,15 @@
 // The texts are the "text" fields of a gzip JSONL file (default: the first 3000 abstracts
 // of ../shared/pretrain/sysreview_abstracts-00.jsonl.gz; BIONER_BENCH_TEXTS overrides).
 // Vocabularies come from ../shared/testvectors/vocab/.
+#include <benchmark/benchmark.h>
 #include <zlib.h>
 
 #include <cstdlib>
 #include <cstring>
 #include <iostream>
+#include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
-
-#include <benchmark/benchmark.h>
-#include <nlohmann/json.hpp>
 
 #include "core/text/tokenizer.h"
 
@@ -65,7 +64,8 @@ const std::vector<std::string>& Texts() {
 }
 
 bioner::text::BertTokenizer MakeTokenizer(const std::string& vocab_dir, bool lowercase) {
-  auto vocab = bioner::text::Vocab::Load(kShared + "/testvectors/vocab/" + vocab_dir + "/vocab.txt");
+  auto vocab =
+      bioner::text::Vocab::Load(kShared + "/testvectors/vocab/" + vocab_dir + "/vocab.txt");
   if (!vocab.ok()) {
     std::cerr << "tokenizer_bench: " << vocab.status() << "\n";
     std::exit(2);
@@ -104,8 +104,7 @@ void BM_TokenizeCasedBioBert(benchmark::State& state) {
 BENCHMARK(BM_TokenizeCasedBioBert)->Unit(benchmark::kMillisecond);
 
 void BM_TokenizeUncasedPubMedBert(benchmark::State& state) {
-  static const auto tokenizer =
-      MakeTokenizer("pubmedbert-base-uncased-abstract-fulltext", true);
+  static const auto tokenizer = MakeTokenizer("pubmedbert-base-uncased-abstract-fulltext", true);
   RunOverTexts(state, tokenizer);
 }
 BENCHMARK(BM_TokenizeUncasedPubMedBert)->Unit(benchmark::kMillisecond);

@@ -10,13 +10,8 @@
 #include <grpcpp/ext/proto_server_reflection_plugin.h>
 #include <grpcpp/grpcpp.h>
 #include <grpcpp/health_check_service_interface.h>
-#include <prometheus/exposer.h>
-#include <arpa/inet.h>
-#include <netinet/in.h>
 #include <pthread.h>
 #include <signal.h>
-#include <sys/socket.h>
-#include <unistd.h>
 
 #include <cstdio>
 #include <memory>
@@ -26,6 +21,7 @@
 #include "server/config.h"
 #include "server/log.h"
 #include "server/metrics.h"
+#include "server/metrics_http.h"
 #include "server/model_registry.h"
 #include "server/tagger_service.h"
 
@@ -38,25 +34,6 @@ std::string Trim(const std::string& s) {
   const size_t b = s.find_first_not_of(" \t\r\n");
   if (b == std::string::npos) return "";
   return s.substr(b, s.find_last_not_of(" \t\r\n") - b + 1);
-}
-
-// civetweb (under prometheus-cpp's Exposer) refuses port 0: for "HOST:0" a free port is
-// found by binding one here (IPv4 hosts; others are passed through unchanged).
-std::string WithFreePort(const std::string& address) {
-  const std::string host = HostOf(address);
-  if (address.substr(host.size()) != ":0") return address;
-  sockaddr_in addr{};
-  addr.sin_family = AF_INET;
-  if (::inet_pton(AF_INET, host.c_str(), &addr.sin_addr) != 1) return address;
-  const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
-  socklen_t len = sizeof addr;
-  int port = 0;
-  if (fd >= 0 && ::bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0 &&
-      ::getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len) == 0) {
-    port = ntohs(addr.sin_port);
-  }
-  if (fd >= 0) ::close(fd);
-  return port ? host + ":" + std::to_string(port) : address;
 }
 
 StatusOr<ServerConfig> ConfigFromFlags(int argc, char** argv) {
@@ -110,19 +87,13 @@ int Serve(const ServerConfig& config, const sigset_t& signals) {
 
   auto prometheus_registry = std::make_shared<prometheus::Registry>();
   ServerMetrics metrics(prometheus_registry);
-  std::unique_ptr<prometheus::Exposer> exposer;
-  try {
-    exposer = std::make_unique<prometheus::Exposer>(std::vector<std::string>{
-        "listening_ports", WithFreePort(config.metrics_listen), "num_threads", "2",
-        "error_log_file", "/tmp/srvt/civet_err.log"});
-  } catch (const std::exception& e) {
-    Log("cannot serve metrics on " + config.metrics_listen + ": " + e.what());
+  auto endpoint = MetricsEndpoint::Start(config.metrics_listen, prometheus_registry);
+  if (!endpoint.ok()) {
+    Log(endpoint.status().ToString());
     return 1;
   }
-  exposer->RegisterCollectable(prometheus_registry);
-  const std::vector<int> metrics_ports = exposer->GetListeningPorts();
-  Log("metrics on " + HostOf(config.metrics_listen) + ":" +
-      std::to_string(metrics_ports.empty() ? 0 : metrics_ports.front()) + "/metrics");
+  Log("metrics on " + HostOf(config.metrics_listen) + ":" + std::to_string((*endpoint)->port()) +
+      "/metrics");
 
   ModelRegistry registry(config, &metrics);
   Status loaded = registry.LoadAll();
@@ -160,6 +131,7 @@ int Serve(const ServerConfig& config, const sigset_t& signals) {
   // the first call on.
   grpc::HealthCheckServiceInterface* health = server->GetHealthCheckService();
   health->SetServingStatus(true);
+  health->SetServingStatus(v1::Tagger::service_full_name(), true);
   registry.StartWatching();
   Log("listening on " + HostOf(config.listen) + ":" + std::to_string(port));
 

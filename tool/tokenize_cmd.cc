@@ -4,10 +4,9 @@
 // that cannot be read or tokenized is reported on stderr with its line number and ends the
 // run with exit code 1, so the output never falls out of step with the input.
 #include <iostream>
+#include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
-
-#include <nlohmann/json.hpp>
 
 #include "core/text/tokenizer.h"
 #include "core/util/args.h"

@@ -83,8 +83,8 @@ void Lowercase(const AlignedChars& in, AlignedChars* out) {
   if (status == U_BUFFER_OVERFLOW_ERROR) {
     dest.assign(static_cast<size_t>(dest_len), u'\0');
     status = U_ZERO_ERROR;
-    dest_len = icu::CaseMap::toLower("", 0, src.data(), src_len, dest.data(), dest_len,
-                                     &edits, status);
+    dest_len =
+        icu::CaseMap::toLower("", 0, src.data(), src_len, dest.data(), dest_len, &edits, status);
   }
   if (U_FAILURE(status)) {
     SimpleLowercase(in, out);

@@ -24,7 +24,7 @@ class PieceTrie {
   explicit PieceTrie(const Vocab& vocab);
 
   struct Match {
-    size_t length = 0;              // bytes of `text` covered; 0 if no match
+    size_t length = 0;  // bytes of `text` covered; 0 if no match
     int32_t id = Vocab::kAbsent;
   };
 

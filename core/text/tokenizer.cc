@@ -3,10 +3,9 @@
 #include <algorithm>
 #include <filesystem>
 #include <limits>
+#include <nlohmann/json.hpp>
 #include <system_error>
 #include <vector>
-
-#include <nlohmann/json.hpp>
 
 #include "core/text/normalize.h"
 #include "core/text/unicode.h"
@@ -21,8 +20,7 @@ namespace {
 // reused from token to token.
 class Pass {
  public:
-  Pass(const Vocab& vocab, const PieceTrie& trie, const TokenizerOptions& options,
-       Encoding* out)
+  Pass(const Vocab& vocab, const PieceTrie& trie, const TokenizerOptions& options, Encoding* out)
       : vocab_(vocab), trie_(trie), options_(options), out_(out) {}
 
   void AddChar(char32_t c, int32_t origin) { run_.push_back(c, origin); }
@@ -125,7 +123,8 @@ StatusOr<bool> ReadLowercase(const std::string& dir, std::optional<bool> overrid
   std::error_code ec;
   if (!std::filesystem::exists(path, ec)) return override_lowercase.value_or(true);
   ASSIGN_OR_RETURN(std::string contents, ReadFile(path));
-  const nlohmann::json config = nlohmann::json::parse(contents, nullptr, /*allow_exceptions=*/false);
+  const nlohmann::json config =
+      nlohmann::json::parse(contents, nullptr, /*allow_exceptions=*/false);
   if (config.is_discarded() || !config.is_object()) {
     return InvalidArgument(path + ": not a JSON object");
   }
@@ -140,8 +139,8 @@ StatusOr<bool> ReadLowercase(const std::string& dir, std::optional<bool> overrid
       return InvalidArgument(path + ": strip_accents must be true, false or null");
     }
     if (it->get<bool>() != lowercase) {
-      return Unimplemented(path + ": strip_accents=" + it->dump() +
-                           " with lowercasing " + (lowercase ? "on" : "off") +
+      return Unimplemented(path + ": strip_accents=" + it->dump() + " with lowercasing " +
+                           (lowercase ? "on" : "off") +
                            " is not supported; accents are stripped exactly when lowercasing");
     }
   }

@@ -21,8 +21,8 @@ bool IsWhitespace(char32_t c) {
 bool IsPunctuation(char32_t c) {
   if (c < 0x80) {
     // Printable ASCII minus letters and digits: BERT's ranges 33-47, 58-64, 91-96, 123-126.
-    return c >= 0x21 && c <= 0x7E && !((c >= '0' && c <= '9') || (c >= 'A' && c <= 'Z') ||
-                                       (c >= 'a' && c <= 'z'));
+    return c >= 0x21 && c <= 0x7E &&
+           !((c >= '0' && c <= '9') || (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z'));
   }
   return (U_GET_GC_MASK(static_cast<UChar32>(c)) & U_GC_P_MASK) != 0;
 }

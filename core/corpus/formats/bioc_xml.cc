@@ -112,6 +112,10 @@ Status ReadDocument(const pugi::xml_node& node, const std::string& path, const L
       for (size_t i = before; i < removed.size(); ++i) report->Add(kLineDropped, "");
     }
     passages.push_back(std::move(passage));
+    if (p.child("sentence").child("annotation")) {
+      return Unimplemented(where_of(p.child("sentence")) +
+                           ": sentence-level BioC annotations are not supported");
+    }
     for (pugi::xml_node a : p.children("annotation")) {
       RawMention m;
       m.where = where_of(a) + " annotation '" + a.attribute("id").value() + "'";

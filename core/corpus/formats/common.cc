@@ -41,7 +41,9 @@ StatusOr<std::vector<std::string>> ListFiles(const FormatInput& input, std::stri
       std::vector<std::string> found;
       for (fs::recursive_directory_iterator it(entry, ec), end; !ec && it != end;
            it.increment(ec)) {
-        if (it->is_regular_file(ec) && KnownName(it->path().filename().string(), suffixes)) {
+        const std::string name = it->path().filename().string();
+        // Hidden files ("._x.txt" from macOS archives, ".DS_Store") are never corpus data.
+        if (it->is_regular_file(ec) && name[0] != '.' && KnownName(name, suffixes)) {
           found.push_back(it->path().string());
         }
       }

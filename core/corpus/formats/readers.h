@@ -3,8 +3,8 @@
 //
 // Shared contract (implemented once in common.cc):
 //  * input.files: absolute paths; an entry that is a directory stands for the files below it
-//    (recursive, sorted by path) whose names the format knows; a file named explicitly that
-//    the format does not know is an INVALID_ARGUMENT error naming it.
+//    (recursive, sorted by path, hidden files skipped) whose names the format knows; a file
+//    named explicitly that the format does not know is an INVALID_ARGUMENT error naming it.
 //  * Offsets end up in code points of the document; entity types are the corpus's own labels.
 //  * Malformed input (bad line, offsets past the end of the text, unknown referenced
 //    document, invalid UTF-8, unknown option) is an error naming file and line (or document).
@@ -32,9 +32,12 @@ namespace bioner::formats {
 
 // BioC XML (.xml): <document><id>, <passage> with <offset>, <text>, <annotation> with
 // <infon key="type"> and one or more <location offset length> (document code points).
+// Sentence-level annotations are refused (UNIMPLEMENTED), not skipped.
 // Option drop_line=<literal>: whole lines equal to it are removed from passage text, and
 // offsets behind them shifted (Variome's "** IGNORE LINE **"); mentions touching a removed
-// line are dropped and counted.
+// line are dropped and counted. Options replace_from=<s>, replace_to=<t> (together): every
+// <s> in passage texts becomes <t> WITHOUT shifting offsets, for damaged text whose offsets
+// count the repaired form (Variome's "\uFFFD?" for one closing quote); each one is counted.
 StatusOr<std::vector<Document>> ReadBiocXml(const FormatInput& input, CorpusReport* report);
 
 // PubTator (.txt/.pubtator): "pmid|t|title", "pmid|a|abstract", then TAB lines

@@ -142,6 +142,16 @@ TEST(BiocXmlFormat, SyntheticBadInput) {
                     &report);
   EXPECT_FALSE(noloc.ok());
 
+  auto sentence = Read("bioc_xml",
+                       {WriteText(dir, "s.xml",
+                                  "<collection><document><id>d</id><passage><offset>0</offset>"
+                                  "\n<sentence><offset>0</offset><text>abc</text><annotation "
+                                  "id='A'/></sentence></passage></document></collection>")},
+                       &report);
+  ASSERT_FALSE(sentence.ok());
+  EXPECT_EQ(sentence.status().code(), StatusCode::kUnimplemented);
+  EXPECT_NE(sentence.status().message().find("s.xml:2"), std::string::npos) << sentence.status();
+
   auto half = Read("bioc_xml", {WriteText(dir, "h.xml", "<collection/>")}, &report,
                    {{"replace_from", "x"}});
   EXPECT_FALSE(half.ok());

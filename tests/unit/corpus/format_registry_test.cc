@@ -149,5 +149,18 @@ TEST(FormatRules, CodePointOffsetsAndDuplicateIds) {
   EXPECT_EQ(report.counts["duplicate document id: later copy dropped"], 1);
 }
 
+TEST(FormatRules, DirectoriesSkipHiddenAndForeignFiles) {
+  const std::string dir = TempDir();
+  WriteText(dir, "sub/a.txt", "alpha");
+  WriteText(dir, "sub/a.ann", "T1\tX 0 5\talpha\n");
+  WriteText(dir, "sub/._a.txt", "\xff\xfe");  // macOS resource fork: not UTF-8, must be skipped
+  WriteText(dir, "LICENSE", "free");
+  CorpusReport report;
+  auto docs = Read("brat", {dir}, &report);
+  ASSERT_TRUE(docs.ok()) << docs.status();
+  ASSERT_EQ(docs->size(), 1u);
+  EXPECT_EQ((*docs)[0].id(), "a");
+}
+
 }  // namespace
 }  // namespace bioner

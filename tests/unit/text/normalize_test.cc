@@ -16,13 +16,13 @@ AlignedChars FromText(const std::u32string& s) {
 TEST(UnicodeTest, RemovedControls) {
   EXPECT_TRUE(IsRemovedControl(0));
   EXPECT_TRUE(IsRemovedControl(0xFFFD));
-  EXPECT_TRUE(IsRemovedControl(0x07));     // Cc
-  EXPECT_TRUE(IsRemovedControl(0x85));     // NEL: Cc, though White_Space
-  EXPECT_TRUE(IsRemovedControl(0x0B));     // VT: Cc, though White_Space
-  EXPECT_TRUE(IsRemovedControl(0x200B));   // Cf
-  EXPECT_TRUE(IsRemovedControl(0xFEFF));   // Cf (BOM)
-  EXPECT_TRUE(IsRemovedControl(0xE000));   // Co
-  EXPECT_TRUE(IsRemovedControl(0x0378));   // Cn
+  EXPECT_TRUE(IsRemovedControl(0x07));    // Cc
+  EXPECT_TRUE(IsRemovedControl(0x85));    // NEL: Cc, though White_Space
+  EXPECT_TRUE(IsRemovedControl(0x0B));    // VT: Cc, though White_Space
+  EXPECT_TRUE(IsRemovedControl(0x200B));  // Cf
+  EXPECT_TRUE(IsRemovedControl(0xFEFF));  // Cf (BOM)
+  EXPECT_TRUE(IsRemovedControl(0xE000));  // Co
+  EXPECT_TRUE(IsRemovedControl(0x0378));  // Cn
   EXPECT_FALSE(IsRemovedControl('\t'));
   EXPECT_FALSE(IsRemovedControl('\n'));
   EXPECT_FALSE(IsRemovedControl('\r'));

@@ -6,7 +6,8 @@ namespace bioner::text {
 namespace {
 
 Vocab MakeVocab() {
-  StatusOr<Vocab> v = Vocab::Parse("[UNK]\nun\nuna\n##aff\n##a\n##able\n\xce\xb1\n##\xce\xb2\n#\n##\n", "v.txt");
+  StatusOr<Vocab> v =
+      Vocab::Parse("[UNK]\nun\nuna\n##aff\n##a\n##able\n\xce\xb1\n##\xce\xb2\n#\n##\n", "v.txt");
   EXPECT_TRUE(v.ok()) << v.status();
   return std::move(v).value();
 }

@@ -1,12 +1,12 @@
 // Reproduces every line of the reference tokenizer outputs in
 // ../shared/testvectors/tokenizer/ (Hugging Face BertTokenizerFast semantics).
+#include <gtest/gtest.h>
+
 #include <fstream>
+#include <nlohmann/json.hpp>
 #include <sstream>
 #include <string>
 #include <vector>
-
-#include <gtest/gtest.h>
-#include <nlohmann/json.hpp>
 
 #include "core/text/tokenizer.h"
 #include "core/util/utf8.h"
@@ -55,14 +55,14 @@ TEST_P(TestVectors, EveryLineMatches) {
     ++checked;
     const auto tokens = want.at("tokens").get<std::vector<std::string>>();
     const auto ids = want.at("ids").get<std::vector<int32_t>>();
-    EXPECT_EQ(got->tokens, tokens) << where << "\n got " << Show(got->tokens) << "\nwant "
-                                   << Show(tokens);
+    EXPECT_EQ(got->tokens, tokens)
+        << where << "\n got " << Show(got->tokens) << "\nwant " << Show(tokens);
     EXPECT_EQ(got->ids, ids) << where << "\n got " << Show(got->ids) << "\nwant " << Show(ids);
     if (want.contains("offsets")) {
       ++with_offsets;
       const auto offsets = want.at("offsets").get<std::vector<Span>>();
-      EXPECT_EQ(got->offsets, offsets) << where << "\n got " << Show(got->offsets) << "\nwant "
-                                       << Show(offsets);
+      EXPECT_EQ(got->offsets, offsets)
+          << where << "\n got " << Show(got->offsets) << "\nwant " << Show(offsets);
     }
   }
   EXPECT_GT(checked, 400) << "too few lines read from " << file.jsonl;
@@ -74,8 +74,7 @@ INSTANTIATE_TEST_SUITE_P(
     testing::Values(VectorFile{"tokenizer/biobert-cased.jsonl", "vocab/biobert-v1.1/vocab.txt",
                                false},
                     VectorFile{"tokenizer/pubmedbert-uncased.jsonl",
-                               "vocab/pubmedbert-base-uncased-abstract-fulltext/vocab.txt",
-                               true}),
+                               "vocab/pubmedbert-base-uncased-abstract-fulltext/vocab.txt", true}),
     [](const testing::TestParamInfo<VectorFile>& info) {
       return std::string(info.param.lowercase ? "PubMedBertUncased" : "BioBertCased");
     });

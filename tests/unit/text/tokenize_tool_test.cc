@@ -1,15 +1,14 @@
 // Runs the built `bioner-tool tokenize` on test-vector lines and on bad input.
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
 #include <sys/wait.h>
 
 #include <cstdlib>
 #include <fstream>
+#include <nlohmann/json.hpp>
 #include <sstream>
 #include <string>
 #include <vector>
-
-#include <gmock/gmock.h>
-#include <gtest/gtest.h>
-#include <nlohmann/json.hpp>
 
 namespace {
 
@@ -36,8 +35,8 @@ ToolRun RunTool(const std::string& flags, const std::string& input) {
   const std::string base = testing::TempDir() + "/tokenize_tool_test." +
                            testing::UnitTest::GetInstance()->current_test_info()->name();
   std::ofstream(base + ".in") << input;
-  const std::string cmd = kTool + " tokenize " + flags + " < " + base + ".in > " + base +
-                          ".out 2> " + base + ".err";
+  const std::string cmd =
+      kTool + " tokenize " + flags + " < " + base + ".in > " + base + ".out 2> " + base + ".err";
   const int status = std::system(cmd.c_str());
   ToolRun run;
   run.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
@@ -67,7 +66,8 @@ void ExpectToolMatches(const std::string& flags, const std::string& file) {
   ASSERT_EQ(run.out_lines.size(), want.size()) << run.err;
   for (size_t i = 0; i < want.size(); ++i) {
     const nlohmann::json got = nlohmann::json::parse(run.out_lines[i]);
-    const std::string where = file + " line " + std::to_string(i + 1) + " " + want[i]["text"].dump();
+    const std::string where =
+        file + " line " + std::to_string(i + 1) + " " + want[i]["text"].dump();
     EXPECT_EQ(got["tokens"], want[i]["tokens"]) << where;
     EXPECT_EQ(got["ids"], want[i]["ids"]) << where;
     if (want[i].contains("offsets")) EXPECT_EQ(got["offsets"], want[i]["offsets"]) << where;
@@ -75,14 +75,13 @@ void ExpectToolMatches(const std::string& flags, const std::string& file) {
 }
 
 TEST(TokenizeToolTest, CasedVocabMatchesVectors) {
-  ExpectToolMatches("--vocab " + kVectors + "vocab/biobert-v1.1/vocab.txt",
-                    "biobert-cased.jsonl");
+  ExpectToolMatches("--vocab " + kVectors + "vocab/biobert-v1.1/vocab.txt", "biobert-cased.jsonl");
 }
 
 TEST(TokenizeToolTest, LowercaseVocabMatchesVectors) {
-  ExpectToolMatches(
-      "--lowercase --vocab " + kVectors + "vocab/pubmedbert-base-uncased-abstract-fulltext/vocab.txt",
-      "pubmedbert-uncased.jsonl");
+  ExpectToolMatches("--lowercase --vocab " + kVectors +
+                        "vocab/pubmedbert-base-uncased-abstract-fulltext/vocab.txt",
+                    "pubmedbert-uncased.jsonl");
 }
 
 TEST(TokenizeToolTest, ModelFolderReadsCasing) {
@@ -91,15 +90,16 @@ TEST(TokenizeToolTest, ModelFolderReadsCasing) {
 }
 
 TEST(TokenizeToolTest, BadLineIsNamedAndStopsTheRun) {
-  const ToolRun run = RunTool("--vocab " + kVectors + "vocab/biobert-v1.1/vocab.txt",
-                          "{\"text\": \"fine\"}\n\n{\"txt\": \"no text\"}\n{\"text\": \"after\"}\n");
+  const ToolRun run =
+      RunTool("--vocab " + kVectors + "vocab/biobert-v1.1/vocab.txt",
+              "{\"text\": \"fine\"}\n\n{\"txt\": \"no text\"}\n{\"text\": \"after\"}\n");
   EXPECT_EQ(run.exit_code, 1);
   EXPECT_EQ(run.out_lines.size(), 1u);
   EXPECT_THAT(run.err, HasSubstr("line 3"));
   EXPECT_THAT(run.err, HasSubstr("\"text\""));
 
   const ToolRun bad_json = RunTool("--vocab " + kVectors + "vocab/biobert-v1.1/vocab.txt",
-                               "{\"text\": \"unterminated\n");
+                                   "{\"text\": \"unterminated\n");
   EXPECT_EQ(bad_json.exit_code, 1);
   EXPECT_THAT(bad_json.err, HasSubstr("line 1"));
   EXPECT_TRUE(bad_json.out_lines.empty());

@@ -1,13 +1,13 @@
 #include "core/text/tokenizer.h"
 
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
 #include <filesystem>
 #include <fstream>
 #include <string>
 #include <thread>
 #include <vector>
-
-#include <gmock/gmock.h>
-#include <gtest/gtest.h>
 
 #include "core/util/utf8.h"
 
@@ -17,8 +17,7 @@ namespace {
 using testing::ElementsAre;
 using testing::HasSubstr;
 
-BertTokenizer Make(const std::string& vocab_text, bool lowercase = false,
-                   int32_t max_chars = 100) {
+BertTokenizer Make(const std::string& vocab_text, bool lowercase = false, int32_t max_chars = 100) {
   StatusOr<Vocab> vocab = Vocab::Parse(vocab_text, "test-vocab.txt");
   EXPECT_TRUE(vocab.ok()) << vocab.status();
   TokenizerOptions options;
@@ -121,8 +120,8 @@ TEST(TokenizerTest, UncasedOffsetsPointIntoTheOriginalText) {
   StatusOr<Encoding> e = t.Encode("\u0130L2 NA\u00CFVETE caf\u00e9\u0085,");
   ASSERT_TRUE(e.ok()) << e.status();
   EXPECT_THAT(e->tokens, ElementsAre("il", "##2", "naive", "##te", "cafe", ","));
-  EXPECT_THAT(e->offsets, ElementsAre(Span{0, 2}, Span{2, 3}, Span{4, 9}, Span{9, 11},
-                                      Span{12, 16}, Span{17, 18}));
+  EXPECT_THAT(e->offsets, ElementsAre(Span{0, 2}, Span{2, 3}, Span{4, 9}, Span{9, 11}, Span{12, 16},
+                                      Span{17, 18}));
 }
 
 TEST(TokenizerTest, CasedKeepsCaseAndAccents) {

@@ -1,11 +1,11 @@
 #include "core/text/vocab.h"
 
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
 #include <fstream>
 #include <optional>
 #include <string>
-
-#include <gmock/gmock.h>
-#include <gtest/gtest.h>
 
 namespace bioner::text {
 namespace {
@@ -116,7 +116,8 @@ TEST(VocabTest, BioBertSpecialTokens) {
 }
 
 TEST(VocabTest, PubMedBertSpecialTokens) {
-  StatusOr<Vocab> v = Vocab::Load(kVocabDir + "pubmedbert-base-uncased-abstract-fulltext/vocab.txt");
+  StatusOr<Vocab> v =
+      Vocab::Load(kVocabDir + "pubmedbert-base-uncased-abstract-fulltext/vocab.txt");
   ASSERT_TRUE(v.ok()) << v.status();
   EXPECT_EQ(v->size(), 30522);
   EXPECT_EQ(v->pad_id(), 0);
