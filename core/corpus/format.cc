@@ -27,14 +27,18 @@ struct NamedReader {
 // Sorted by name, so FormatNames() needs no sort and a missing entry is easy to spot.
 constexpr NamedReader kReaders[] = {
     {"bc2gm", &WithCorpus<&formats::ReadBc2gm>},
+    {"bioc_json", &WithCorpus<&formats::ReadBiocJson>},
     {"bioc_xml", &WithCorpus<&formats::ReadBiocXml>},
     {"brat", &WithCorpus<&formats::ReadBrat>},
     {"cll_nersuite", &WithCorpus<&formats::ReadCllNersuite>},
     {"iob2", &WithCorpus<&formats::ReadIob2>},
+    {"jats", &WithCorpus<&formats::ReadJats>},
     {"linnaeus", &WithCorpus<&formats::ReadLinnaeus>},
     {"osiris", &WithCorpus<&formats::ReadOsiris>},
+    {"plain_text", &WithCorpus<&formats::ReadPlainText>},
     {"ppi_xml", &WithCorpus<&formats::ReadPpiXml>},
     {"pubannotation_json", &WithCorpus<&formats::ReadPubannotationJson>},
+    {"pubmed_xml", &WithCorpus<&formats::ReadPubmedXml>},
     {"pubtator", &WithCorpus<&formats::ReadPubtator>},
     {"s800", &WithCorpus<&formats::ReadS800>},
 };

@@ -88,6 +88,32 @@ StatusOr<std::vector<Document>> ReadOsiris(const FormatInput& input, CorpusRepor
 // character at a sentence break). Id = file stem.
 StatusOr<std::vector<Document>> ReadCllNersuite(const FormatInput& input, CorpusReport* report);
 
+// --- Article and document formats read by bioner-client (docs/CLIENT.md) ---
+
+// Reason under which ReadPubmedXml counts each PMID of a <DeleteCitation> block (skipped).
+inline constexpr char kPubmedDeleteCitation[] = "DeleteCitation entry skipped";
+
+// PubMed/MEDLINE XML (.xml, .xml.gz; gzip detected by content): <PubmedArticleSet> or the
+// legacy <MedlineCitationSet>. One document per citation, id = PMID, passages "title"
+// (ArticleTitle) and "abstract" (the AbstractText parts joined by one space); inline markup
+// flattened, whitespace collapsed. A citation with neither is skipped and counted;
+// <DeleteCitation> PMIDs are counted under kPubmedDeleteCitation.
+StatusOr<std::vector<Document>> ReadPubmedXml(const FormatInput& input, CorpusReport* report);
+
+// PMC JATS (.nxml): one document per file, id = "PMC<n>" (else the PMID, else the first
+// article-id, else the file stem); passages "title", one "abstract" per paragraph of the main
+// abstract, one "paragraph" per body paragraph (figures, tables, formulas left out).
+StatusOr<std::vector<Document>> ReadJats(const FormatInput& input, CorpusReport* report);
+
+// BioC JSON (.json): {"documents": [{"id", "passages": [{"offset", "text", "infons",
+// "annotations": [{"infons": {"type"}, "text", "locations": [{"offset", "length"}]}]}]}]},
+// offsets in code points of the document, as in BioC XML.
+StatusOr<std::vector<Document>> ReadBiocJson(const FormatInput& input, CorpusReport* report);
+
+// Plain text (any name): one document per block of non-blank lines, ids "1", "2", ...
+// counted over all files; one passage of type "text".
+StatusOr<std::vector<Document>> ReadPlainText(const FormatInput& input, CorpusReport* report);
+
 }  // namespace bioner::formats
 
 #endif  // BIONER_CORE_CORPUS_FORMATS_READERS_H_

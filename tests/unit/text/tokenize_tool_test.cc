@@ -70,7 +70,9 @@ void ExpectToolMatches(const std::string& flags, const std::string& file) {
         file + " line " + std::to_string(i + 1) + " " + want[i]["text"].dump();
     EXPECT_EQ(got["tokens"], want[i]["tokens"]) << where;
     EXPECT_EQ(got["ids"], want[i]["ids"]) << where;
-    if (want[i].contains("offsets")) EXPECT_EQ(got["offsets"], want[i]["offsets"]) << where;
+    if (want[i].contains("offsets")) {
+      EXPECT_EQ(got["offsets"], want[i]["offsets"]) << where;
+    }
   }
 }
 

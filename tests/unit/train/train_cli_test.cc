@@ -44,7 +44,7 @@ int Wait(pid_t pid) {
   return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
 }
 
-int Run(const std::string& config, const std::string& out, const std::string& err) {
+int RunToEnd(const std::string& config, const std::string& out, const std::string& err) {
   return Wait(Start(config, out, err));
 }
 
@@ -78,7 +78,7 @@ TEST(TrainCli, BadConfigFailsBeforeTrainingStarts) {
   };
   for (const auto& c : cases) {
     WriteText(dir.file("bad.yaml"), c.yaml);
-    const int rc = Run(dir.file("bad.yaml"), dir.file("out"), dir.file("err"));
+    const int rc = RunToEnd(dir.file("bad.yaml"), dir.file("out"), dir.file("err"));
     EXPECT_EQ(rc, 2) << Slurp(dir.file("err"));
     EXPECT_NE(Slurp(dir.file("err")).find(c.expect), std::string::npos) << Slurp(dir.file("err"));
     EXPECT_FALSE(fs::exists(task.repo)) << "work started for: " << c.expect;
@@ -92,7 +92,7 @@ TEST(TrainCli, ResumesAfterKill9ToTheSameResultAndNeverShowsAPartialCheckpoint) 
   train_testing::Task ref = task;
   ref.repo = dir.file("repo_ref");
   WriteText(dir.file("ref.yaml"), train_testing::TaskConfig(ref, "", 6));
-  ASSERT_EQ(Run(dir.file("ref.yaml"), dir.file("ref.out"), dir.file("ref.err")), 0) << Slurp(dir.file("ref.err"));
+  ASSERT_EQ(RunToEnd(dir.file("ref.yaml"), dir.file("ref.out"), dir.file("ref.err")), 0) << Slurp(dir.file("ref.err"));
 
   // The same run, killed once the first epoch's state is committed.
   WriteText(dir.file("run.yaml"), train_testing::TaskConfig(task, "", 6));

@@ -136,10 +136,10 @@ inline Task MakeTask(const std::string& dir, int train_docs = 300, int eval_docs
 }
 
 // YAML for the synthetic task; `extra` lines are appended.
-inline std::string TaskConfig(const Task& t, const std::string& extra = "", int epochs = 4) {
+inline std::string TaskConfig(const Task& t, const std::string& extra = "", int epochs = 6) {
   return "model: " + t.model + "\nentity_type: Chemical\ntrain_files: [" + t.train + "]\ndev_files: [" + t.dev +
          "]\ntest_files: [" + t.test + "]\nmodel_repository: " + t.repo +
-         "\nepochs: " + std::to_string(epochs) + "\nbatch_size: 16\nlearning_rate: 0.003\nwarmup_ratio: 0.1\nmax_seq_len: 32\n"
+         "\nepochs: " + std::to_string(epochs) + "\nbatch_size: 8\nlearning_rate: 0.005\nwarmup_ratio: 0.1\nmax_seq_len: 32\n"
          "dropout: 0.1\nseed: 11\nnum_threads: 1\n" + extra;
 }
 

@@ -1,0 +1,180 @@
+#include "client/corpus_io.h"
+
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+#include <filesystem>
+
+#include "core/doc/jsonl.h"
+#include "core/util/file.h"
+
+namespace bioner::client {
+namespace {
+
+bool EndsWith(const std::string& s, const std::string& suffix) {
+  return s.size() >= suffix.size() && s.compare(s.size() - suffix.size(), suffix.size(), suffix) == 0;
+}
+
+std::string Lower(std::string s) {
+  for (char& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return s;
+}
+
+// The first `n` bytes of a file ("" if unreadable: the reader reports that properly).
+std::string Head(const std::string& path, size_t n) {
+  std::string out(n, '\0');
+  std::FILE* f = std::fopen(path.c_str(), "rb");
+  if (f == nullptr) return "";
+  out.resize(std::fread(out.data(), 1, n, f));
+  std::fclose(f);
+  return out;
+}
+
+bool LooksLikePubtator(const std::string& head) {
+  const size_t bar = head.find("|t|");
+  const size_t nl = head.find('\n');
+  return bar != std::string::npos && bar > 0 && (nl == std::string::npos || bar < nl);
+}
+
+Status ErrnoStatus(const std::string& path, const char* what) {
+  return Status(StatusCode::kUnavailable, path + ": " + what + ": " + std::strerror(errno));
+}
+
+}  // namespace
+
+StatusOr<std::string> DetectInputFormat(const std::string& path) {
+  const std::string name = Lower(path);
+  if (EndsWith(name, ".jsonl")) return std::string("jsonl");
+  if (EndsWith(name, ".xml.gz")) return std::string("pubmed_xml");
+  if (EndsWith(name, ".nxml")) return std::string("jats");
+  if (EndsWith(name, ".json")) return std::string("bioc_json");
+  if (EndsWith(name, ".pubtator")) return std::string("pubtator");
+  const std::string head = Head(path, 4096);
+  if (EndsWith(name, ".xml")) {
+    if (head.find("<collection") != std::string::npos) return std::string("bioc_xml");
+    if (head.find("<PubmedArticleSet") != std::string::npos ||
+        head.find("<MedlineCitationSet") != std::string::npos) {
+      return std::string("pubmed_xml");
+    }
+    if (head.find("<article") != std::string::npos) return std::string("jats");
+    return InvalidArgument(path + ": cannot tell the XML format (no <collection>, " +
+                           "<PubmedArticleSet>, <MedlineCitationSet> or <article> near the " +
+                           "start); name it with --in-format");
+  }
+  if (EndsWith(name, ".txt")) {
+    return std::string(LooksLikePubtator(head) ? "pubtator" : "plain_text");
+  }
+  return InvalidArgument(path + ": cannot tell the input format from the name; name it with " +
+                         "--in-format (jsonl, plain_text, pubmed_xml, jats, bioc_xml, " +
+                         "bioc_json, pubtator)");
+}
+
+StatusOr<std::vector<Document>> ReadInput(const std::string& path, const std::string& format,
+                                          CorpusReport* report) {
+  if (format == "jsonl") return ReadJsonlFile(path);
+  static const char* kAllowed[] = {"plain_text", "pubmed_xml", "jats", "bioc_xml", "bioc_json",
+                                   "pubtator"};
+  bool allowed = false;
+  for (const char* a : kAllowed) allowed = allowed || format == a;
+  const FormatReader reader = allowed ? FindFormat(format) : nullptr;
+  if (reader == nullptr) {
+    return InvalidArgument("unknown input format '" + format + "' (expected jsonl, " +
+                           "plain_text, pubmed_xml, jats, bioc_xml, bioc_json or pubtator)");
+  }
+  FormatInput input;
+  input.corpus = "";
+  input.files = {std::filesystem::absolute(path).string()};
+  return reader(input, report);
+}
+
+OutputFormat OutputFormatForPath(const std::string& path) {
+  const std::string name = Lower(path);
+  if (EndsWith(name, ".pubtator")) return OutputFormat::kPubtator;
+  if (EndsWith(name, ".json")) return OutputFormat::kBiocJson;
+  if (EndsWith(name, ".xml")) return OutputFormat::kBiocXml;
+  return OutputFormat::kJsonl;
+}
+
+StatusOr<std::set<std::string>> PrepareResume(const std::string& path, OutputFormat format) {
+  if (format != OutputFormat::kJsonl && format != OutputFormat::kPubtator) {
+    return FailedPrecondition(std::string("--resume supports jsonl and pubtator output, not ") +
+                              OutputFormatName(format) + " (" + path + ")");
+  }
+  std::error_code ec;
+  if (!std::filesystem::exists(path, ec)) return std::set<std::string>();
+  ASSIGN_OR_RETURN(std::string text, ReadFile(path));
+  // A record is complete once its terminator is written: "\n" for a JSONL line, the blank
+  // line after a PubTator block.
+  const std::string terminator = format == OutputFormat::kJsonl ? "\n" : "\n\n";
+  const size_t last = text.rfind(terminator);
+  const size_t keep = last == std::string::npos ? 0 : last + terminator.size();
+  std::set<std::string> ids;
+  size_t line_no = 0;
+  for (size_t pos = 0; pos < keep;) {
+    const size_t nl = text.find('\n', pos);
+    const std::string_view line(text.data() + pos, nl - pos);
+    pos = nl + 1;
+    ++line_no;
+    if (line.empty()) continue;
+    if (format == OutputFormat::kJsonl) {
+      StatusOr<Document> doc = ParseDocumentJson(line, line_no);
+      if (!doc.ok()) return doc.status().WithContext(path + " (resume)");
+      ids.insert(doc->id());
+    } else {
+      const size_t bar = line.find("|t|");
+      if (bar != std::string_view::npos && line.find('\t') > bar) {
+        ids.insert(std::string(line.substr(0, bar)));
+      }
+    }
+  }
+  if (keep < text.size() && ::truncate(path.c_str(), static_cast<off_t>(keep)) != 0) {
+    return ErrnoStatus(path, "cannot cut the incomplete last record");
+  }
+  return ids;
+}
+
+OutputFile::OutputFile(std::string path, OutputFormat format, std::FILE* f)
+    : path_(std::move(path)), format_(format), file_(f) {}
+
+OutputFile::OutputFile(OutputFile&& other) noexcept
+    : path_(std::move(other.path_)), format_(other.format_), file_(other.file_),
+      first_(other.first_) {
+  other.file_ = nullptr;
+}
+
+OutputFile::~OutputFile() {
+  if (file_ != nullptr) std::fclose(file_);
+}
+
+StatusOr<OutputFile> OutputFile::Open(const std::string& path, OutputFormat format, bool append) {
+  std::FILE* f = std::fopen(path.c_str(), append ? "ab" : "wb");
+  if (f == nullptr) return ErrnoStatus(path, "cannot open for writing");
+  OutputFile out(path, format, f);
+  RETURN_IF_ERROR(out.Put(FormatHeader(format)));
+  return out;
+}
+
+Status OutputFile::Put(const std::string& data) {
+  if (data.empty()) return Status::Ok();
+  if (std::fwrite(data.data(), 1, data.size(), file_) != data.size() || std::fflush(file_) != 0) {
+    return ErrnoStatus(path_, "write failed");
+  }
+  return Status::Ok();
+}
+
+Status OutputFile::Write(const Document& doc) {
+  RETURN_IF_ERROR(Put(FormatDocument(format_, doc, first_)));
+  first_ = false;
+  return Status::Ok();
+}
+
+Status OutputFile::Close() {
+  if (file_ == nullptr) return Status::Ok();
+  Status s = Put(FormatFooter(format_));
+  if (std::fclose(file_) != 0 && s.ok()) s = ErrnoStatus(path_, "close failed");
+  file_ = nullptr;
+  return s;
+}
+
+}  // namespace bioner::client

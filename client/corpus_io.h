@@ -1,0 +1,68 @@
+// The files around an annotation run: which reader an input file needs, reading it, and the
+// output file that grows one finished document at a time and can be resumed.
+//
+// Input formats are the FindFormat() readers (core/corpus/format.h) plus the project's JSONL:
+// "jsonl", "plain_text", "pubmed_xml", "jats", "bioc_xml", "bioc_json", "pubtator".
+//
+// Not thread-safe (OutputFile); the functions are stateless.
+#ifndef BIONER_CLIENT_CORPUS_IO_H_
+#define BIONER_CLIENT_CORPUS_IO_H_
+
+#include <cstdio>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "core/corpus/format.h"
+#include "core/doc/document.h"
+#include "core/io/writers.h"
+#include "core/util/status.h"
+
+namespace bioner::client {
+
+// The input format of `path` from its name (.jsonl, .xml.gz, .nxml, .json, .pubtator, .txt)
+// and, for .xml and .txt, from its first bytes (<collection> is BioC, <PubmedArticleSet> or
+// <MedlineCitationSet> PubMed, <article> JATS; "id|t|" PubTator, else plain text).
+StatusOr<std::string> DetectInputFormat(const std::string& path);
+
+// All documents of `path` in `format` (as DetectInputFormat names them); what the reader
+// dropped or skipped (e.g. PubMed DeleteCitation entries) is added to `report`.
+StatusOr<std::vector<Document>> ReadInput(const std::string& path, const std::string& format,
+                                          CorpusReport* report);
+
+// The output format named by `path`'s extension (.jsonl, .pubtator, .json, .xml; default
+// jsonl).
+OutputFormat OutputFormatForPath(const std::string& path);
+
+// For --resume: the ids of the documents completely written to `path` (jsonl or pubtator;
+// other formats are FAILED_PRECONDITION). An incomplete last record (the run was killed
+// while writing it) is cut off the file, so appending continues cleanly. A missing file
+// yields no ids.
+StatusOr<std::set<std::string>> PrepareResume(const std::string& path, OutputFormat format);
+
+// The output file: Write() appends one document and flushes it to the OS before returning, so
+// an interrupted run loses at most the documents in flight.
+class OutputFile {
+ public:
+  // `append`: keep what is there (resume); otherwise the file is truncated.
+  static StatusOr<OutputFile> Open(const std::string& path, OutputFormat format, bool append);
+  OutputFile(OutputFile&& other) noexcept;
+  OutputFile& operator=(OutputFile&&) = delete;
+  ~OutputFile();
+
+  Status Write(const Document& doc);
+  // Writes the footer (bioc-json, bioc-xml) and closes the file.
+  Status Close();
+
+ private:
+  OutputFile(std::string path, OutputFormat format, std::FILE* f);
+  Status Put(const std::string& data);
+  std::string path_;
+  OutputFormat format_;
+  std::FILE* file_ = nullptr;
+  bool first_ = true;
+};
+
+}  // namespace bioner::client
+
+#endif  // BIONER_CLIENT_CORPUS_IO_H_
