@@ -3,6 +3,7 @@
 //   bioner-client models --server ADDR
 #include <unistd.h>
 
+#include <cctype>
 #include <chrono>
 #include <cstdio>
 #include <iostream>
