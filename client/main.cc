@@ -3,6 +3,7 @@
 //   bioner-client models --server ADDR
 #include <unistd.h>
 
+#include <algorithm>
 #include <cctype>
 #include <chrono>
 #include <cstdio>

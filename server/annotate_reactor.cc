@@ -18,8 +18,10 @@ struct AnnotateReactor::Call {
 
   std::mutex mu;
   std::vector<std::optional<Document>> results;
-  size_t error_index = SIZE_MAX;  // the first failing document wins
+  size_t error_index = SIZE_MAX;  // the first failing document wins...
   Status error;
+  Status refusal;  // ...unless the call was refused: then the other documents were cancelled
+                   // by us, and the refusal is the answer
   size_t pending = 1;  // documents in flight + the submitter's hold
 
   void Fail(size_t index, Status s) {
@@ -35,7 +37,7 @@ struct AnnotateReactor::Call {
       std::lock_guard<std::mutex> lock(mu);
       if (--pending > 0) return;
     }
-    reactor->Complete(error_index == SIZE_MAX ? Status::Ok() : error, this);
+    reactor->Complete(!refusal.ok() ? refusal : error_index == SIZE_MAX ? Status::Ok() : error, this);
   }
 };
 
@@ -102,7 +104,10 @@ void AnnotateReactor::Begin() {
                                 });
     if (!s.ok()) {
       // Refused at once (e.g. RESOURCE_EXHAUSTED): what is queued of this call goes too.
-      call->Fail(i, s);
+      {
+        std::lock_guard<std::mutex> lock(call->mu);
+        call->refusal = s;
+      }
       call->ticket->Cancel();
       for (const auto& m : call->models) m->batcher->Purge();
       call->Release();  // this document's count: it will never report

@@ -11,7 +11,7 @@ constexpr const char kUsage[] =
     "usage: bioner-tool COMMAND [flags]\n"
     "\n"
     "commands:\n"
-    "  tokenize --vocab FILE [--lowercase|--cased]   JSONL {\"text\"} on stdin -> {\"tokens\",\"ids\",\"offsets\"}\n"
+    "  tokenize --vocab FILE|--model DIR [--lowercase|--cased]  JSONL {\"text\"} on stdin -> {\"tokens\",\"ids\",\"offsets\"}\n"
     "  logits --model DIR --cases FILE               the cases file with the model's outputs\n"
     "  tag --model DIR [--model DIR ...]             JSONL documents on stdin -> with entities\n"
     "  show                                          JSONL documents on stdin, printed for reading\n"

@@ -48,11 +48,12 @@ ServerProcess::~ServerProcess() {
     ::kill(pid_, SIGKILL);
     ::waitpid(pid_, nullptr, 0);
   }
+  if (!dir_.empty()) RunProcess("rm -rf " + dir_);
 }
 
 Status ServerProcess::Start(const std::string& config_path) {
-  const std::string dir = MakeTempDir("bioner_server_");
-  err_path_ = dir + "/stderr";
+  dir_ = MakeTempDir("bioner_server_");
+  err_path_ = dir_ + "/stderr";
   pid_ = ::fork();
   if (pid_ < 0) return Internal("fork failed");
   if (pid_ == 0) {

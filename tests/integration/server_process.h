@@ -20,6 +20,8 @@ Status WriteTinyModel(const std::string& dir, const std::string& type, uint64_t 
 // bioner-server started with `--config config_path --listen 127.0.0.1:0 --metrics
 // 127.0.0.1:0`; waits (up to 60 s) for the "listening on" line and reads both ports from
 // stderr. Sends SIGKILL on destruction if still running.
+// Not thread-safe, except that Terminate() may run on another thread than the reads of
+// stderr_text().
 class ServerProcess {
  public:
   ServerProcess() = default;
@@ -37,6 +39,7 @@ class ServerProcess {
 
  private:
   pid_t pid_ = -1;
+  std::string dir_;  // holds the server's stderr; removed on destruction
   std::string err_path_;
   int port_ = 0;
   int metrics_port_ = 0;

@@ -87,7 +87,7 @@ TEST(TrainCli, BadConfigFailsBeforeTrainingStarts) {
 
 TEST(TrainCli, ResumesAfterKill9ToTheSameResultAndNeverShowsAPartialCheckpoint) {
   TempDir dir;
-  const auto task = train_testing::MakeTask(dir.path(), 600, 60);
+  const auto task = train_testing::MakeTask(dir.path(), 300, 40);
   // The uninterrupted reference run.
   train_testing::Task ref = task;
   ref.repo = dir.file("repo_ref");
@@ -135,7 +135,9 @@ TEST(TrainCli, ResumesAfterKill9ToTheSameResultAndNeverShowsAPartialCheckpoint) 
   EXPECT_EQ(a["test"], b["test"]);
   EXPECT_EQ(a["selected_epoch"], b["selected_epoch"]);
   EXPECT_EQ(Slurp(ref.repo + "/Chemical/1/model.safetensors"), Slurp(type_dir + "/1/model.safetensors"));
-  // Losses and scores of every epoch agree; only the timings differ.
+  // Losses and scores of every epoch agree; only the timings differ. This is the check that
+  // the resumed epochs retraced the uninterrupted ones (weights, AdamW moments, schedule, data
+  // order, dropout RNG): the task is easy, so the selected model may be epoch 1's.
   std::istringstream la(Slurp(ref.repo + "/Chemical/1/train_log.jsonl")), lb(Slurp(type_dir + "/1/train_log.jsonl"));
   std::string x, y;
   int lines = 0;

@@ -60,7 +60,7 @@ TEST(TrainLoop, TinyModelLearnsSyntheticTaskAndPublishesACompleteCheckpoint) {
   EXPECT_FALSE(m["commit"].get<std::string>().empty());
   EXPECT_EQ(m["selected_epoch"].get<int>(), out->selected_epoch);
   std::string log = Slurp(v + "/train_log.jsonl");
-  EXPECT_EQ(std::count(log.begin(), log.end(), '\\n'), 6);
+  EXPECT_EQ(std::count(log.begin(), log.end(), '\n'), 6);
 
   // The checkpoint is what the server loads: tagging dev with it reproduces the dev score.
   auto tagging = LoadTaggingModel(v, "Chemical/1");
