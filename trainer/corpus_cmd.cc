@@ -211,7 +211,7 @@ int Stats(int argc, char** argv, const CorpusRegistry& reg) {
   int failed = 0;
   for (const CorpusSpec* c : *corpora) {
     std::cerr << "loading " << c->name << "\n";
-    auto loaded = LoadCorpus(reg, *c, LoadOptions{*root});
+    auto loaded = LoadCorpus(reg, *c, CorpusLoadOptions{*root});
     if (!loaded.ok()) {
       std::cerr << "bioner-trainer corpus stats: " << loaded.status().ToString() << "\n";
       out.push_back({{"name", c->name}, {"status", CorpusStatusName(c->status)},
@@ -275,7 +275,7 @@ int Export(int argc, char** argv, const CorpusRegistry& reg) {
                                      "evaluation; its train split is never exported"));
     }
     std::cerr << "loading " << c->name << "\n";
-    auto loaded = LoadCorpus(reg, *c, LoadOptions{*root});
+    auto loaded = LoadCorpus(reg, *c, CorpusLoadOptions{*root});
     if (!loaded.ok()) return Fail(loaded.status());
     auto docs = SplitDocuments(*loaded, split, types);
     if (!docs.ok()) return Fail(docs.status());

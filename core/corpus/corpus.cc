@@ -279,7 +279,7 @@ std::vector<Entity> ResolveOverlaps(std::vector<Entity> entities, const std::str
 }
 
 StatusOr<LoadedCorpus> LoadCorpus(const CorpusRegistry& registry, const CorpusSpec& spec,
-                                  const LoadOptions& options) {
+                                  const CorpusLoadOptions& options) {
   LoadedCorpus out;
   out.spec = &spec;
   const FormatReader reader = FindFormat(spec.format);

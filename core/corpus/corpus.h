@@ -35,7 +35,7 @@
 
 namespace bioner {
 
-struct LoadOptions {
+struct CorpusLoadOptions {
   std::string root;  // a mirror or cache folder: <root>/<corpus>/, <root>/huner_splits/
 };
 
@@ -49,7 +49,7 @@ struct LoadedCorpus {
 };
 
 StatusOr<LoadedCorpus> LoadCorpus(const CorpusRegistry& registry, const CorpusSpec& spec,
-                                  const LoadOptions& options);
+                                  const CorpusLoadOptions& options);
 
 // The documents of `split` with the entities of `types` (empty: all of the corpus's types;
 // types the corpus lacks are ignored). Membership is decided per type: a document is in the

@@ -1,4 +1,4 @@
-// Includes core/corpus (whose LoadOptions must not meet core/model's in one translation unit).
+// Loading training data: registry corpora (core/corpus) or JSONL files.
 #include "core/train/data.h"
 
 #include <filesystem>
@@ -64,7 +64,7 @@ StatusOr<TrainData> LoadTrainData(const TrainConfig& config) {
     }
   }
   for (const CorpusSpec* spec : specs) {
-    auto loaded = LoadCorpus(reg, *spec, LoadOptions{config.corpus_root});
+    auto loaded = LoadCorpus(reg, *spec, CorpusLoadOptions{config.corpus_root});
     if (!loaded.ok()) return loaded.status().WithContext("corpus '" + spec->name + "'");
     data.corpora.push_back(spec->name);
     const std::vector<std::string> types = {config.entity_type};
