@@ -12,6 +12,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include "tests/support/temp_dir.h"
+
 namespace bioner::testing {
 
 inline std::string ModelVectorDir(const std::string& name) {
@@ -19,34 +21,12 @@ inline std::string ModelVectorDir(const std::string& name) {
 }
 
 // A fresh folder under the system temp dir, removed on destruction.
-class TempDir {
+class TempDir : public test_support::TempDir {
  public:
-  TempDir() {
-    static std::atomic<int> counter{0};
-    path_ = std::filesystem::temp_directory_path() /
-            ("bioner_model_test_" + std::to_string(::getpid()) + "_" + std::to_string(counter++));
-    std::filesystem::remove_all(path_);
-    std::filesystem::create_directories(path_);
-  }
-  ~TempDir() { std::filesystem::remove_all(path_); }
-  std::string path() const { return path_.string(); }
-  std::string file(const std::string& name) const { return (path_ / name).string(); }
-
- private:
-  std::filesystem::path path_;
+  TempDir() : test_support::TempDir("model_test") {}
 };
-
-inline std::string Slurp(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::ostringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
-}
-
-inline void Spit(const std::string& path, const std::string& data) {
-  std::ofstream out(path, std::ios::binary | std::ios::trunc);
-  out << data;
-}
+using test_support::Slurp;
+using test_support::Spit;
 
 // Copies a test-vector model folder (read-only files) into `dir` with writable copies.
 inline void CopyModelFolder(const std::string& from, const std::string& dir) {

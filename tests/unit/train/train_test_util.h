@@ -18,37 +18,16 @@
 #include "core/doc/document.h"
 #include "core/doc/jsonl.h"
 #include "core/model/token_classifier.h"
+#include "tests/support/temp_dir.h"
 
 namespace bioner::train_testing {
 
-class TempDir {
+class TempDir : public test_support::TempDir {
  public:
-  TempDir() {
-    static std::atomic<int> counter{0};
-    path_ = std::filesystem::temp_directory_path() /
-            ("bioner_train_test_" + std::to_string(::getpid()) + "_" + std::to_string(counter++));
-    std::filesystem::remove_all(path_);
-    std::filesystem::create_directories(path_);
-  }
-  ~TempDir() { std::filesystem::remove_all(path_); }
-  std::string path() const { return path_.string(); }
-  std::string file(const std::string& name) const { return (path_ / name).string(); }
-
- private:
-  std::filesystem::path path_;
+  TempDir() : test_support::TempDir("train_test") {}
 };
-
-inline std::string Slurp(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
-}
-
-inline void WriteText(const std::string& path, const std::string& text) {
-  std::ofstream out(path, std::ios::binary);
-  out << text;
-}
+using test_support::Slurp;
+inline void WriteText(const std::string& path, const std::string& text) { test_support::Spit(path, text); }
 
 inline const std::vector<std::string>& FillerWords() {
   static const std::vector<std::string> w = {"the", "a", "of", "in", "and", "patients", "with", "was", "were",
