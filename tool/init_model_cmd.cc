@@ -17,11 +17,7 @@ int RunInitModel(int argc, char** argv) {
   args.AddValue("vocab", "FILE", "vocab.txt to copy into the folder (default: placeholder)");
   args.AddValue("out", "DIR", "folder to create", true);
   args.AddValue("seed", "N", "random seed", false, "0");
-  if (Status s = args.Parse(argc, argv); !s.ok()) {
-    if (s.code() == StatusCode::kCancelled) return 0;
-    std::cerr << s.message() << "\n";
-    return 2;
-  }
+  if (auto exit_code = args.ParseCommandLine(argc, argv)) return *exit_code;
   auto seed = args.GetInt("seed");
   auto config = ReadBertConfig(args.Get("config"));
   StatusOr<std::string> vocab = std::string();

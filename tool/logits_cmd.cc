@@ -89,12 +89,7 @@ int RunLogits(int argc, char** argv) {
   p.AddValue("cases", "FILE", "cases.json: {\"cases\": [{\"input_ids\", \"attention_mask\", ...}]}", true);
   p.AddValue("device", "DEV", "cpu, cuda or cuda:N", false, "cpu");
   p.AddValue("threads", "N", "torch intra-op threads (0 = hardware)", false, "0");
-  Status s = p.Parse(argc, argv);
-  if (s.code() == StatusCode::kCancelled) return 0;
-  if (!s.ok()) {
-    std::cerr << "bioner-tool logits: " << s.message() << "\n" << p.Usage();
-    return 2;
-  }
+  if (auto exit_code = p.ParseCommandLine(argc, argv)) return *exit_code;
   auto threads = p.GetInt("threads");
   if (!threads.ok()) {
     std::cerr << "bioner-tool logits: " << threads.status().message() << "\n";
@@ -103,7 +98,7 @@ int RunLogits(int argc, char** argv) {
   LoadOptions options;
   options.device = p.Get("device");
   options.num_threads = static_cast<int>(*threads);
-  s = Run(p.Get("model"), p.Get("cases"), options);
+  Status s = Run(p.Get("model"), p.Get("cases"), options);
   if (!s.ok()) {
     std::cerr << "bioner-tool logits: " << s << "\n";
     return 1;

@@ -51,11 +51,7 @@ void Show(const Document& doc, std::ostream& os) {
 
 int RunShow(int argc, char** argv) {
   ArgParser args("bioner-tool show", "Prints JSONL documents from stdin with entities marked.");
-  if (Status s = args.Parse(argc, argv); !s.ok()) {
-    if (s.code() == StatusCode::kCancelled) return 0;
-    std::cerr << s.message() << "\n";
-    return 2;
-  }
+  if (auto exit_code = args.ParseCommandLine(argc, argv)) return *exit_code;
   Status s = ReadJsonl(std::cin, "stdin", [](Document d) {
     Show(d, std::cout);
     return Status::Ok();

@@ -34,11 +34,7 @@ int RunTag(int argc, char** argv) {
   args.AddValue("batch-tokens", "N", "padded tokens per model batch", false, "8192");
   args.AddValue("chunk", "N", "documents tagged together", false, "64");
   args.AddBool("keep-entities", "keep the input's entities (default: replace them)");
-  if (Status s = args.Parse(argc, argv); !s.ok()) {
-    if (s.code() == StatusCode::kCancelled) return 0;
-    std::cerr << s.message() << "\n";
-    return 2;
-  }
+  if (auto exit_code = args.ParseCommandLine(argc, argv)) return *exit_code;
   auto threads = args.GetInt("threads");
   auto batch_tokens = args.GetInt("batch-tokens");
   auto chunk = args.GetInt("chunk");

@@ -64,11 +64,7 @@ int RunTokenize(int argc, char** argv) {
   args.AddValue("model", "DIR", "Hugging Face model folder: vocab.txt + tokenizer_config.json");
   args.AddBool("lowercase", "lowercase and strip accents (overrides the model folder)");
   args.AddBool("cased", "keep case and accents (overrides the model folder)");
-  if (Status s = args.Parse(argc, argv); !s.ok()) {
-    if (s.code() == StatusCode::kCancelled) return 0;
-    std::cerr << "bioner-tool tokenize: " << s.message() << "\n" << args.Usage();
-    return 2;
-  }
+  if (auto exit_code = args.ParseCommandLine(argc, argv)) return *exit_code;
   StatusOr<text::BertTokenizer> tokenizer = MakeTokenizer(args);
   if (!tokenizer.ok()) {
     std::cerr << "bioner-tool tokenize: " << tokenizer.status() << "\n";

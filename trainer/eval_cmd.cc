@@ -16,11 +16,7 @@ int RunEval(int argc, char** argv) {
   args.AddValue("gold", "G.jsonl", "gold documents", /*required=*/true);
   args.AddValue("pred", "P.jsonl", "predicted documents (same ids and texts)", true);
   args.AddBool("json", "print one JSON object (the stable contract for scripts)");
-  if (Status s = args.Parse(argc, argv); !s.ok()) {
-    if (s.code() == StatusCode::kCancelled) return 0;
-    std::cerr << s.message() << "\n";
-    return 2;
-  }
+  if (auto exit_code = args.ParseCommandLine(argc, argv)) return *exit_code;
   if (!args.positional().empty()) {
     std::cerr << "bioner-trainer eval: unexpected argument '" << args.positional().front()
               << "'\n";

@@ -15,11 +15,7 @@ int RunReport(int argc, char** argv) {
                  "docs/EVALUATION.md.");
   args.AddList("metrics", "FILE.json", "metrics file, one column each", /*required=*/true);
   args.AddValue("matching", "strict|lenient", "which matching's F1 to show", false, "strict");
-  if (Status s = args.Parse(argc, argv); !s.ok()) {
-    if (s.code() == StatusCode::kCancelled) return 0;
-    std::cerr << s.message() << "\n";
-    return 2;
-  }
+  if (auto exit_code = args.ParseCommandLine(argc, argv)) return *exit_code;
   if (!args.positional().empty()) {
     std::cerr << "bioner-trainer report: unexpected argument '" << args.positional().front()
               << "'\n";

@@ -80,6 +80,14 @@ Status ArgParser::Parse(int argc, char** argv, int first) {
   return Status::Ok();
 }
 
+std::optional<int> ArgParser::ParseCommandLine(int argc, char** argv, int first) {
+  Status s = Parse(argc, argv, first);
+  if (s.ok()) return std::nullopt;
+  if (s.code() == StatusCode::kCancelled) return 0;
+  std::cerr << s.message() << "\n";
+  return 2;
+}
+
 bool ArgParser::GetBool(const std::string& name) const {
   const Flag& f = flags_.at(name);
   return !f.values.empty() && f.values.front() == "true";
@@ -120,6 +128,30 @@ std::string ArgParser::Usage() const {
     os << "\n";
   }
   return os.str();
+}
+
+int RunSubcommand(const std::string& program, const std::vector<Subcommand>& commands, int argc,
+                  char** argv) {
+  auto usage = [&](std::ostream& os) {
+    os << "usage: " << program << " COMMAND [flags]\n\ncommands:\n";
+    for (const Subcommand& c : commands) os << "  " << c.name << " " << c.synopsis << "\n";
+    os << "\nRun '" << program << " COMMAND --help' for a command's flags.\n";
+  };
+  if (argc < 2) {
+    usage(std::cerr);
+    return 2;
+  }
+  const std::string name = argv[1];
+  if (name == "--help" || name == "-h") {
+    usage(std::cout);
+    return 0;
+  }
+  for (const Subcommand& c : commands) {
+    if (name == c.name) return c.run(argc - 1, argv + 1);
+  }
+  std::cerr << program << ": unknown command '" << name << "'\n";
+  usage(std::cerr);
+  return 2;
 }
 
 }  // namespace bioner

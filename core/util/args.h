@@ -4,7 +4,9 @@
 //   p.AddValue("vocab", "FILE", "WordPiece vocab.txt", /*required=*/true);
 //   p.AddBool("lowercase", "lowercase and strip accents");
 //   p.AddList("model", "DIR", "model folder (repeatable)");
-//   Status s = p.Parse(argc, argv);   // "--help" yields a Status with code kCancelled
+//   if (auto exit_code = p.ParseCommandLine(argc, argv)) return *exit_code;
+//
+// (Parse() returns the Status instead; "--help" yields one with code kCancelled.)
 //
 // Accepts `--name value` and `--name=value`; unknown flags, missing values and missing
 // required flags are INVALID_ARGUMENT errors that name the flag. Not thread-safe.
@@ -12,6 +14,7 @@
 #define BIONER_CORE_UTIL_ARGS_H_
 
 #include <map>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -31,6 +34,9 @@ class ArgParser {
 
   // Parses argv[first..argc). Returns CANCELLED after printing usage for --help.
   Status Parse(int argc, char** argv, int first = 1);
+  // Parse() for a program's main: nullopt when the flags are good; otherwise the exit code
+  // to return (0 after --help; 2 after printing the error to stderr).
+  std::optional<int> ParseCommandLine(int argc, char** argv, int first = 1);
 
   bool GetBool(const std::string& name) const;
   const std::string& Get(const std::string& name) const;
@@ -57,6 +63,19 @@ class ArgParser {
   std::map<std::string, Flag> flags_;
   std::vector<std::string> positional_;
 };
+
+// A program made of subcommands ("bioner-tool tokenize ..."): the table gives each name, a
+// one-line synopsis for the usage text, and the function that runs it with argv[0] = name.
+struct Subcommand {
+  const char* name;
+  const char* synopsis;
+  int (*run)(int argc, char** argv);
+};
+
+// Runs the subcommand named by argv[1]. Without one, or for --help, prints the usage built
+// from the table (exit 2 or 0); an unknown name is an error naming it (exit 2).
+int RunSubcommand(const std::string& program, const std::vector<Subcommand>& commands, int argc,
+                  char** argv);
 
 }  // namespace bioner
 

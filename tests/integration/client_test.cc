@@ -57,7 +57,7 @@ class ClientTest : public ::testing::Test {
     const std::string config = dir_ + "/server.yaml";
     std::ofstream(config) << "models:\n  repository: " << repo << "\n  poll_interval_ms: 0\n"
                           << "threads: 1\nbatching:\n  max_queue_delay_ms: 1\n"
-                          << "limits:\n  max_document_bytes: 2000\n"
+                          << "limits:\n  max_document_bytes: 20000\n"
                           << "auth:\n  bearer_token_file: " << dir_ << "/token\n";
     server_ = new testing::ServerProcess();
     Status s = server_->Start(config);
@@ -179,7 +179,7 @@ TEST_F(ClientTest, KilledRunResumesWithoutLossOrDuplicates) {
 
 TEST_F(ClientTest, PerDocumentErrorIsReportedAndOthersAreKept) {
   std::vector<Document> docs = MakeDocs(6);
-  StatusOr<Document> big = Document::Create("too-big", {{"text", 0, std::string(3000, 'a')}});
+  StatusOr<Document> big = Document::Create("too-big", {{"text", 0, std::string(30000, 'a')}});
   ASSERT_TRUE(big.ok());
   docs.insert(docs.begin() + 3, std::move(*big));
   const std::string in = WriteInput("errors.jsonl", docs);
