@@ -48,3 +48,48 @@ TEST(ArgParser, ErrorsNameTheFlag) {
 
 }  // namespace
 }  // namespace bioner
+
+namespace bioner {
+namespace {
+
+int RecordArgs(int argc, char** argv) { return argc * 10 + (std::string(argv[0]) == "b" ? 1 : 0); }
+
+TEST(RunSubcommand, DispatchesByNameAndRefusesUnknownOnes) {
+  const std::vector<Subcommand> table = {{"a", "", RecordArgs}, {"b", "", RecordArgs}};
+  std::string prog = "prog", b = "b", x = "x", flag = "--flag", help = "--help";
+  char* with_b[] = {prog.data(), b.data(), flag.data()};
+  EXPECT_EQ(RunSubcommand("prog", table, 3, with_b), 21);  // argv[0] = "b", 2 arguments
+  char* unknown[] = {prog.data(), x.data()};
+  ::testing::internal::CaptureStderr();
+  EXPECT_EQ(RunSubcommand("prog", table, 2, unknown), 2);
+  EXPECT_NE(::testing::internal::GetCapturedStderr().find("unknown command 'x'"), std::string::npos);
+  char* none[] = {prog.data()};
+  ::testing::internal::CaptureStderr();
+  EXPECT_EQ(RunSubcommand("prog", table, 1, none), 2);
+  ::testing::internal::GetCapturedStderr();
+  char* with_help[] = {prog.data(), help.data()};
+  ::testing::internal::CaptureStdout();
+  EXPECT_EQ(RunSubcommand("prog", table, 2, with_help), 0);
+  EXPECT_NE(::testing::internal::GetCapturedStdout().find("commands:"), std::string::npos);
+}
+
+TEST(ArgParser, ParseCommandLineGivesExitCodes) {
+  ArgParser p("prog", "test");
+  p.AddValue("x", "X", "x", /*required=*/true);
+  std::string prog = "prog", help = "--help", bogus = "--bogus";
+  char* good[] = {prog.data(), const_cast<char*>("--x"), const_cast<char*>("1")};
+  EXPECT_FALSE(p.ParseCommandLine(3, good).has_value());
+  ArgParser q("prog", "test");
+  char* bad[] = {prog.data(), bogus.data()};
+  ::testing::internal::CaptureStderr();
+  EXPECT_EQ(q.ParseCommandLine(2, bad), 2);
+  EXPECT_NE(::testing::internal::GetCapturedStderr().find("--bogus"), std::string::npos);
+  ArgParser r("prog", "test");
+  char* h[] = {prog.data(), help.data()};
+  ::testing::internal::CaptureStdout();
+  EXPECT_EQ(r.ParseCommandLine(2, h), 0);
+  ::testing::internal::GetCapturedStdout();
+}
+
+}  // namespace
+}  // namespace bioner
