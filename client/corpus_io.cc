@@ -13,10 +13,6 @@
 namespace bioner::client {
 namespace {
 
-bool EndsWith(const std::string& s, const std::string& suffix) {
-  return s.size() >= suffix.size() && s.compare(s.size() - suffix.size(), suffix.size(), suffix) == 0;
-}
-
 std::string Lower(std::string s) {
   for (char& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
   return s;
@@ -46,13 +42,13 @@ Status ErrnoStatus(const std::string& path, const char* what) {
 
 StatusOr<std::string> DetectInputFormat(const std::string& path) {
   const std::string name = Lower(path);
-  if (EndsWith(name, ".jsonl")) return std::string("jsonl");
-  if (EndsWith(name, ".xml.gz")) return std::string("pubmed_xml");
-  if (EndsWith(name, ".nxml")) return std::string("jats");
-  if (EndsWith(name, ".json")) return std::string("bioc_json");
-  if (EndsWith(name, ".pubtator")) return std::string("pubtator");
+  if (HasExtension(name, ".jsonl")) return std::string("jsonl");
+  if (HasExtension(name, ".xml.gz")) return std::string("pubmed_xml");
+  if (HasExtension(name, ".nxml")) return std::string("jats");
+  if (HasExtension(name, ".json")) return std::string("bioc_json");
+  if (HasExtension(name, ".pubtator")) return std::string("pubtator");
   const std::string head = Head(path, 4096);
-  if (EndsWith(name, ".xml")) {
+  if (HasExtension(name, ".xml")) {
     if (head.find("<collection") != std::string::npos) return std::string("bioc_xml");
     if (head.find("<PubmedArticleSet") != std::string::npos ||
         head.find("<MedlineCitationSet") != std::string::npos) {
@@ -63,7 +59,7 @@ StatusOr<std::string> DetectInputFormat(const std::string& path) {
                            "<PubmedArticleSet>, <MedlineCitationSet> or <article> near the " +
                            "start); name it with --in-format");
   }
-  if (EndsWith(name, ".txt")) {
+  if (HasExtension(name, ".txt")) {
     return std::string(LooksLikePubtator(head) ? "pubtator" : "plain_text");
   }
   return InvalidArgument(path + ": cannot tell the input format from the name; name it with " +
@@ -91,9 +87,9 @@ StatusOr<std::vector<Document>> ReadInput(const std::string& path, const std::st
 
 OutputFormat OutputFormatForPath(const std::string& path) {
   const std::string name = Lower(path);
-  if (EndsWith(name, ".pubtator")) return OutputFormat::kPubtator;
-  if (EndsWith(name, ".json")) return OutputFormat::kBiocJson;
-  if (EndsWith(name, ".xml")) return OutputFormat::kBiocXml;
+  if (HasExtension(name, ".pubtator")) return OutputFormat::kPubtator;
+  if (HasExtension(name, ".json")) return OutputFormat::kBiocJson;
+  if (HasExtension(name, ".xml")) return OutputFormat::kBiocXml;
   return OutputFormat::kJsonl;
 }
 

@@ -14,6 +14,10 @@ namespace bioner {
 
 StatusOr<std::string> ReadFile(const std::string& path);
 
+// Whether the file name `path` ends in `ext` (".xml", ".xml.gz"), ignoring ASCII case:
+// release files come as "Dev.BioC.XML" as often as "dev.bioc.xml".
+bool HasExtension(std::string_view path, std::string_view ext);
+
 // Writes `data` to `path` atomically: `path.tmp-<pid>` is written, fsynced and renamed.
 Status WriteFileAtomic(const std::string& path, std::string_view data);
 

@@ -3,6 +3,7 @@
 #include <map>
 
 #include "core/corpus/formats/common.h"
+#include "core/util/file.h"
 #include "core/corpus/formats/readers.h"
 #include "core/util/utf8.h"
 
@@ -89,10 +90,10 @@ StatusOr<std::vector<Document>> ReadBc2gm(const FormatInput& input, CorpusReport
   std::vector<Document> docs;
   std::map<std::string, Sentence> sentences;
   for (const std::string& f : files) {
-    if (EndsWith(f, ".in")) RETURN_IF_ERROR(ReadSentences(f, &docs, &sentences));
+    if (HasExtension(f, ".in")) RETURN_IF_ERROR(ReadSentences(f, &docs, &sentences));
   }
   for (const std::string& f : files) {
-    if (!EndsWith(f, ".eval")) continue;
+    if (!HasExtension(f, ".eval")) continue;
     if (StartsWith(Basename(f), "ALTGENE")) {
       report->Add(kAltSkipped, f);
       continue;

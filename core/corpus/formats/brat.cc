@@ -3,6 +3,7 @@
 #include <map>
 
 #include "core/corpus/formats/common.h"
+#include "core/util/file.h"
 #include "core/corpus/formats/readers.h"
 
 namespace bioner::formats {
@@ -73,7 +74,7 @@ StatusOr<std::vector<Document>> ReadBrat(const FormatInput& input, CorpusReport*
     auto [it, added] = by_base.emplace(base, groups.size());
     if (added) groups.push_back({base, "", {}});
     Group& g = groups[it->second];
-    if (EndsWith(f, ".txt")) {
+    if (HasExtension(f, ".txt")) {
       g.text = f;
     } else {
       g.annotations.push_back(f);

@@ -15,7 +15,7 @@ namespace {
 
 bool KnownName(std::string_view path, const std::vector<std::string>& suffixes) {
   for (const std::string& s : suffixes) {
-    if (EndsWith(path, s)) return true;
+    if (HasExtension(path, s)) return true;
   }
   return false;
 }
@@ -113,10 +113,6 @@ std::vector<std::string_view> Split(std::string_view text, char sep) {
     parts.push_back(text.substr(pos, at - pos));
     pos = at + 1;
   }
-}
-
-bool EndsWith(std::string_view s, std::string_view suffix) {
-  return s.size() >= suffix.size() && s.substr(s.size() - suffix.size()) == suffix;
 }
 
 bool StartsWith(std::string_view s, std::string_view prefix) {

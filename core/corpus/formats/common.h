@@ -51,7 +51,6 @@ StatusOr<std::string> ReadUtf8File(const std::string& path);
 // Lines without their terminator ("\n" or "\r\n"); no empty last line for a final newline.
 std::vector<std::string_view> SplitLines(std::string_view text);
 std::vector<std::string_view> Split(std::string_view text, char sep);
-bool EndsWith(std::string_view s, std::string_view suffix);
 bool StartsWith(std::string_view s, std::string_view prefix);
 bool IsSpace(char c);  // ASCII whitespace
 std::string_view Trim(std::string_view s);

@@ -1,6 +1,7 @@
 // LINNAEUS: see readers.h. Tag offsets are code points of the txt files, end exclusive
 // (all 2851 rows of filtered_tags.tsv match their text).
 #include "core/corpus/formats/common.h"
+#include "core/util/file.h"
 #include "core/corpus/formats/readers.h"
 
 namespace bioner::formats {
@@ -11,7 +12,7 @@ StatusOr<std::vector<Document>> ReadLinnaeus(const FormatInput& input, CorpusRep
   ASSIGN_OR_RETURN(const std::vector<std::string> files,
                    ListFiles(input, kFormat, {".txt", ".tsv"}));
   std::vector<std::string> texts, tags;
-  for (const std::string& f : files) (EndsWith(f, ".tsv") ? tags : texts).push_back(f);
+  for (const std::string& f : files) (HasExtension(f, ".tsv") ? tags : texts).push_back(f);
   if (tags.size() != 1) {
     return InvalidArgument(std::string(kFormat) + ": corpus '" + input.corpus + "': expected " +
                            "exactly one tags .tsv file (e.g. filtered_tags.tsv), got " +

@@ -6,6 +6,7 @@
 #include <pugixml.hpp>
 
 #include "core/corpus/formats/common.h"
+#include "core/util/file.h"
 #include "core/corpus/formats/readers.h"
 
 namespace bioner::formats {
@@ -54,7 +55,7 @@ StatusOr<std::vector<Document>> ReadOsiris(const FormatInput& input, CorpusRepor
   std::map<std::string, std::string> texts;  // path -> "" until paired
   std::vector<std::string> anns;
   for (const std::string& f : files) {
-    if (EndsWith(f, ".ann")) {
+    if (HasExtension(f, ".ann")) {
       anns.push_back(f);
     } else {
       texts[f];

@@ -2,6 +2,7 @@
 // (all 3708 rows match their text that way; rows with start == end are one-character
 // mentions such as the FMDV serotypes "O" and "A", not empty ones).
 #include "core/corpus/formats/common.h"
+#include "core/util/file.h"
 #include "core/corpus/formats/readers.h"
 
 namespace bioner::formats {
@@ -12,7 +13,7 @@ StatusOr<std::vector<Document>> ReadS800(const FormatInput& input, CorpusReport*
   ASSIGN_OR_RETURN(const std::vector<std::string> files,
                    ListFiles(input, kFormat, {".txt", ".tsv"}));
   std::vector<std::string> texts, tags;
-  for (const std::string& f : files) (EndsWith(f, ".tsv") ? tags : texts).push_back(f);
+  for (const std::string& f : files) (HasExtension(f, ".tsv") ? tags : texts).push_back(f);
   if (tags.size() != 1) {
     return InvalidArgument(std::string(kFormat) + ": corpus '" + input.corpus + "': expected " +
                            "exactly one annotation .tsv file (S800.tsv), got " +

@@ -12,8 +12,9 @@ using namespace testing_formats;
 TEST(FormatRegistry, NamesAreSortedAndAllFound) {
   const std::vector<std::string> names = FormatNames();
   const std::vector<std::string> expected = {
-      "bc2gm",   "bioc_xml",           "brat",     "cll_nersuite", "iob2", "linnaeus", "osiris",
-      "ppi_xml", "pubannotation_json", "pubtator", "s800"};
+      "bc2gm",      "bioc_json", "bioc_xml",  "brat",    "cll_nersuite",       "iob2",
+      "jats",       "linnaeus",  "osiris",    "plain_text", "ppi_xml", "pubannotation_json",
+      "pubmed_xml", "pubtator",  "s800"};
   EXPECT_EQ(names, expected);
   for (const std::string& n : names) EXPECT_NE(FindFormat(n), nullptr) << n;
   EXPECT_EQ(FindFormat("conll"), nullptr);

@@ -26,3 +26,16 @@ TEST(File, AtomicWriteThenReadAndMap) {
 
 }  // namespace
 }  // namespace bioner
+
+namespace bioner {
+namespace {
+
+TEST(File, HasExtensionIgnoresAsciiCase) {
+  EXPECT_TRUE(HasExtension("Dev.BioC.XML", ".xml"));
+  EXPECT_TRUE(HasExtension("a/b/pubmed.xml.gz", ".XML.GZ"));
+  EXPECT_FALSE(HasExtension("notes.xml.bak", ".xml"));
+  EXPECT_FALSE(HasExtension("ml", ".xml"));
+}
+
+}  // namespace
+}  // namespace bioner
