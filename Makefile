@@ -26,8 +26,6 @@ bench: build
 	./scripts/run-bench.sh $(BUILD_DIR)
 
 demo: build
-	@echo "make demo: the tagging server and client arrive with issue #5;"
-	@echo "until then the demo tags examples/ with bioner-tool and the test models."
 	./scripts/demo.sh $(BUILD_DIR)
 
 clean:

@@ -61,7 +61,6 @@ StatusOr<ClientOptions> ConnectionOptions(const ArgParser& p) {
 }
 
 int Fail(const Status& s) {
-  if (s.code() == StatusCode::kCancelled) return 0;  // --help
   std::cerr << "bioner-client: " << s << "\n";
   return 2;
 }
@@ -87,8 +86,7 @@ int Annotate(int argc, char** argv) {
              "5");
   p.AddValue("backoff-ms", "MS", "first retry delay, doubled per attempt", false, "500");
   p.AddBool("resume", "skip documents already in --out (jsonl and pubtator output)");
-  Status s = p.Parse(argc, argv, 2);
-  if (!s.ok()) return Fail(s);
+  if (auto exit_code = p.ParseCommandLine(argc, argv)) return *exit_code;
   StatusOr<ClientOptions> options = ConnectionOptions(p);
   if (!options.ok()) return Fail(options.status());
   for (auto [flag, field] : {std::pair<const char*, int*>{"window", &options->window},
@@ -144,7 +142,7 @@ int Annotate(int argc, char** argv) {
     std::fprintf(stderr, "\r%zu/%zu documents, %zu failed, %.1f docs/s%s", written + failed,
                  todo.size(), failed, s > 0 ? written / s : 0.0, final ? "\n" : "");
   };
-  s = (*client)->AnnotateStream(
+  Status s = (*client)->AnnotateStream(
       todo, SplitComma(p.Get("types")),
       [&](Document doc) {
         RETURN_IF_ERROR(out->Write(doc));
@@ -172,8 +170,7 @@ int Annotate(int argc, char** argv) {
 int Models(int argc, char** argv) {
   ArgParser p("bioner-client models", "Lists the models the server serves.");
   AddConnectionFlags(&p);
-  Status s = p.Parse(argc, argv, 2);
-  if (!s.ok()) return Fail(s);
+  if (auto exit_code = p.ParseCommandLine(argc, argv)) return *exit_code;
   StatusOr<ClientOptions> options = ConnectionOptions(p);
   if (!options.ok()) return Fail(options.status());
   StatusOr<std::unique_ptr<TaggerClient>> client = TaggerClient::Connect(*options);
@@ -190,11 +187,11 @@ int Models(int argc, char** argv) {
 }  // namespace bioner::client
 
 int main(int argc, char** argv) {
-  const std::string command = argc > 1 ? argv[1] : "";
-  if (command == "annotate") return bioner::client::Annotate(argc, argv);
-  if (command == "models") return bioner::client::Models(argc, argv);
-  std::cerr << "usage: bioner-client annotate --server ADDR --in FILE --out FILE [...]\n"
-               "       bioner-client models --server ADDR\n"
-               "       bioner-client <command> --help\n";
-  return command == "--help" || command == "-h" ? 0 : 2;
+  return bioner::RunSubcommand(
+      "bioner-client",
+      {
+          {"annotate", "--server ADDR --in FILE --out FILE [--types T,...] [--format F] [--resume]   tag a file of documents", bioner::client::Annotate},
+          {"models", "--server ADDR   the models the server serves", bioner::client::Models},
+      },
+      argc, argv);
 }

@@ -1,31 +1,63 @@
 #!/usr/bin/env bash
-# make demo (until the tagging server of issue #5 and the trained default models of issue #4
-# exist): shows the pipeline end to end on the real abstracts in examples/ with the tool.
+# make demo: starts bioner-server on loopback, streams the real abstracts in examples/
+# through bioner-client, prints the entities readably, and stops the server.
+#
+# The trained default models (models/, issue #4) do not exist yet: until they do, the demo
+# serves UNTRAINED models with random weights, so the entities it prints are noise. Every
+# other part — server, batching, streaming, windows, offsets, output — is the real thing.
 set -euo pipefail
 BUILD=${1:-build}
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
+BUILD=$(cd "$BUILD" && pwd)
 TOOL="$BUILD/tool/bioner-tool"
 VOCAB="$ROOT/../shared/testvectors/vocab/biobert-v1.1/vocab.txt"
-MODEL="$BUILD/demo/untrained-disease"
+DEMO="$BUILD/demo"
+REPO="$DEMO/models"
 
-echo "== bioner demo: tokenizing the first example abstract (BioBERT cased WordPiece)"
-if [[ -f "$VOCAB" ]]; then
-  head -1 "$ROOT/examples/abstracts.jsonl" | python3 -c '
-import json, sys
-d = json.loads(sys.stdin.readline())
-print(json.dumps({"text": d["passages"][0]["text"]}))' | "$TOOL" tokenize --vocab "$VOCAB" | head -c 600
-  echo; echo
+if [[ -f "$ROOT/models/Disease/current" ]]; then
+  REPO="$ROOT/models"
 else
-  echo "(skipped: $VOCAB not found)"
+  echo "== NOTE: no trained default models yet (issue #4): serving UNTRAINED random-weight"
+  echo "   models from $REPO; the entities below are noise, the mechanics are real."
+  seed=7
+  for type in Disease Chemical; do
+    if [[ ! -f "$REPO/$type/1/model.safetensors" ]]; then
+      sed "s/Disease/$type/g" "$ROOT/configs/demo-untrained-disease.json" > "$DEMO.$type.json"
+      vocab_flag=()
+      [[ -f "$VOCAB" ]] && vocab_flag=(--vocab "$VOCAB")
+      "$TOOL" init-model --config "$DEMO.$type.json" "${vocab_flag[@]}" --out "$REPO/$type/1" --seed $((seed++))
+      echo '{"do_lower_case": false}' > "$REPO/$type/1/tokenizer_config.json"
+      echo 1 > "$REPO/$type/current"
+      rm -f "$DEMO.$type.json"
+    fi
+  done
 fi
 
-echo "== tagging examples/abstracts.jsonl"
-echo "   NOTE: the trained default models arrive with issue #4. This demo uses an UNTRAINED"
-echo "   model with random weights, so the entities below are noise; only the mechanics"
-echo "   (windows, offsets, decoding, output) are real."
-if [[ ! -f "$MODEL/model.safetensors" ]]; then
-  "$TOOL" init-model --config "$ROOT/configs/demo-untrained-disease.json" \
-    ${VOCAB:+$([[ -f "$VOCAB" ]] && echo --vocab "$VOCAB")} --out "$MODEL" --seed 7
-  echo '{"do_lower_case": false}' > "$MODEL/tokenizer_config.json"
-fi
-"$TOOL" tag --model "$MODEL" < "$ROOT/examples/abstracts.jsonl" | head -2 | "$TOOL" show
+mkdir -p "$DEMO"
+sed -e "s|^  repository: models|  repository: $REPO|" \
+    -e "s|^  entity_types: .*|  entity_types: []|" "$ROOT/configs/server.yaml" > "$DEMO/server.yaml"
+LOG="$DEMO/server.log"
+"$BUILD/server/bioner-server" --config "$DEMO/server.yaml" --listen 127.0.0.1:0 \
+  --metrics 127.0.0.1:0 2> "$LOG" &
+SERVER=$!
+trap 'kill -TERM $SERVER 2>/dev/null || true; wait $SERVER 2>/dev/null || true' EXIT
+
+ADDR=""
+for _ in $(seq 300); do
+  ADDR=$(sed -n 's/.*listening on \([0-9.:]*\).*/\1/p' "$LOG" | head -1)
+  [[ -n "$ADDR" ]] && break
+  kill -0 $SERVER 2>/dev/null || { cat "$LOG"; echo "bioner-server failed to start"; exit 1; }
+  sleep 0.2
+done
+[[ -n "$ADDR" ]] || { cat "$LOG"; echo "bioner-server did not start in 60 s"; exit 1; }
+echo "== bioner-server listening on $ADDR; models:"
+"$BUILD/client/bioner-client" models --server "$ADDR"
+
+OUT="$DEMO/annotated.jsonl"
+rm -f "$OUT"
+echo "== streaming examples/abstracts.jsonl through bioner-client"
+"$BUILD/client/bioner-client" annotate --server "$ADDR" --in "$ROOT/examples/abstracts.jsonl" \
+  --out "$OUT"
+echo "== the first two documents, entities marked [text]{Type}"
+head -2 "$OUT" | "$TOOL" show
+echo "== all annotated documents: $OUT"
