@@ -143,6 +143,11 @@ std::string DocumentToJson(const Document& doc) {
 
 Status ReadJsonl(std::istream& in, const std::string& source,
                  const std::function<Status(Document)>& fn) {
+  return ReadJsonlWithLines(in, source, [&](Document d, size_t) { return fn(std::move(d)); });
+}
+
+Status ReadJsonlWithLines(std::istream& in, const std::string& source,
+                          const std::function<Status(Document, size_t line_no)>& fn) {
   std::string line;
   size_t line_no = 0;
   while (std::getline(in, line)) {
@@ -151,7 +156,7 @@ Status ReadJsonl(std::istream& in, const std::string& source,
     if (line.find_first_not_of(" \t") == std::string::npos) continue;
     auto doc = ParseDocumentJson(line, line_no);
     if (!doc.ok()) return doc.status().WithContext(source);
-    RETURN_IF_ERROR(fn(std::move(doc).value()));
+    RETURN_IF_ERROR(fn(std::move(doc).value(), line_no));
   }
   if (in.bad()) return DataLoss(source + ": read error after line " + std::to_string(line_no));
   return Status::Ok();

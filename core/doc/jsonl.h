@@ -35,6 +35,10 @@ std::string DocumentToJson(const Document& doc);
 // first error, which names `source` and the line, or at the first non-OK Status of `fn`.
 Status ReadJsonl(std::istream& in, const std::string& source,
                  const std::function<Status(Document)>& fn);
+// As ReadJsonl, also passing each document's 1-based line number (for messages that must
+// name it later, e.g. in evaluation).
+Status ReadJsonlWithLines(std::istream& in, const std::string& source,
+                          const std::function<Status(Document, size_t line_no)>& fn);
 StatusOr<std::vector<Document>> ReadJsonlFile(const std::string& path);
 
 Status WriteJsonlFile(const std::string& path, const std::vector<Document>& docs);

@@ -155,20 +155,11 @@ StatusOr<DocumentSet> ReadDocumentSet(const std::string& path) {
   if (!in) return NotFound(path + ": cannot open");
   DocumentSet set;
   set.source = path;
-  // ReadJsonl does not pass line numbers on, so the lines are read here (same rules: \r\n
-  // accepted, blank lines skipped) to name them in evaluation errors.
-  std::string line;
-  size_t line_no = 0;
-  while (std::getline(in, line)) {
-    ++line_no;
-    if (!line.empty() && line.back() == '\r') line.pop_back();
-    if (line.find_first_not_of(" \t") == std::string::npos) continue;
-    auto doc = ParseDocumentJson(line, line_no);
-    if (!doc.ok()) return doc.status().WithContext(path);
-    set.docs.push_back(std::move(doc).value());
+  RETURN_IF_ERROR(ReadJsonlWithLines(in, path, [&](Document doc, size_t line_no) {
+    set.docs.push_back(std::move(doc));
     set.lines.push_back(line_no);
-  }
-  if (in.bad()) return DataLoss(path + ": read error after line " + std::to_string(line_no));
+    return Status::Ok();
+  }));
   return set;
 }
 
