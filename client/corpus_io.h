@@ -1,8 +1,7 @@
 // The files around an annotation run: which reader an input file needs, reading it, and the
 // output file that grows one finished document at a time and can be resumed.
 //
-// Input formats are the FindFormat() readers (core/corpus/format.h) plus the project's JSONL:
-// "jsonl", "plain_text", "pubmed_xml", "jats", "bioc_xml", "bioc_json", "pubtator".
+// Reading the input (DetectInputFormat, ReadInput) is core/io/inputs.h, shared with the trainer.
 //
 // Not thread-safe (OutputFile); the functions are stateless.
 #ifndef BIONER_CLIENT_CORPUS_IO_H_
@@ -15,20 +14,11 @@
 
 #include "core/corpus/format.h"
 #include "core/doc/document.h"
+#include "core/io/inputs.h"
 #include "core/io/writers.h"
 #include "core/util/status.h"
 
 namespace bioner::client {
-
-// The input format of `path` from its name (.jsonl, .xml.gz, .nxml, .json, .pubtator, .txt)
-// and, for .xml and .txt, from its first bytes (<collection> is BioC, <PubmedArticleSet> or
-// <MedlineCitationSet> PubMed, <article> JATS; "id|t|" PubTator, else plain text).
-StatusOr<std::string> DetectInputFormat(const std::string& path);
-
-// All documents of `path` in `format` (as DetectInputFormat names them); what the reader
-// dropped or skipped (e.g. PubMed DeleteCitation entries) is added to `report`.
-StatusOr<std::vector<Document>> ReadInput(const std::string& path, const std::string& format,
-                                          CorpusReport* report);
 
 // The output format named by `path`'s extension (.jsonl, .pubtator, .json, .xml; default
 // jsonl).

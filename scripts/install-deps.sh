@@ -13,6 +13,15 @@ PACKAGES=(
   libgtest-dev libgmock-dev libbenchmark-dev
   python3 python3-torch python3-grpcio python3-grpc-tools python3-numpy
 )
+# The deploy checks (tests/deploy, docs/DEPLOY.md): Prometheus + promtool, debootstrap, YAML
+# for the Python checkers, npm for the schema validator and Dockerfile linter (installed
+# into build/tools by scripts/install-deploy-tools.sh). BIONER_DEPLOY_TOOLS=0 (the
+# Dockerfile's build stage) leaves them out. kubectl is not here: Debian 12's
+# kubernetes-client (1.20) has a Kustomize too old for deploy/ (>= v4 needed).
+if [[ "${BIONER_DEPLOY_TOOLS:-1}" != 0 ]]; then
+  PACKAGES+=(prometheus debootstrap python3-yaml)
+  command -v npm >/dev/null || PACKAGES+=(npm)
+fi
 
 missing=()
 for p in "${PACKAGES[@]}"; do
@@ -22,6 +31,7 @@ done
 
 if ((${#missing[@]} == 0)); then
   echo "install-deps: all ${#PACKAGES[@]} packages present"
+  [[ "${BIONER_DEPLOY_TOOLS:-1}" == 0 ]] || "$(dirname "$0")/install-deploy-tools.sh"
   exit 0
 fi
 
@@ -31,3 +41,4 @@ if [[ $(id -u) -ne 0 ]]; then SUDO="sudo"; fi
 export DEBIAN_FRONTEND=noninteractive
 $SUDO apt-get update -q
 $SUDO apt-get install -y -q --no-install-recommends "${missing[@]}"
+[[ "${BIONER_DEPLOY_TOOLS:-1}" == 0 ]] || "$(dirname "$0")/install-deploy-tools.sh"

@@ -18,10 +18,10 @@
 
 #include "core/util/args.h"
 #include "core/util/file.h"
+#include "core/util/metrics_http.h"
 #include "server/config.h"
 #include "server/log.h"
 #include "server/metrics.h"
-#include "server/metrics_http.h"
 #include "server/model_registry.h"
 #include "server/tagger_service.h"
 

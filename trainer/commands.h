@@ -10,6 +10,9 @@ int RunEval(int argc, char** argv);
 int RunReport(int argc, char** argv);
 int RunTrain(int argc, char** argv);
 int RunPromote(int argc, char** argv);
+int RunServe(int argc, char** argv);
+int RunVocab(int argc, char** argv);
+int RunPretrain(int argc, char** argv);
 
 }  // namespace bioner::trainer
 

@@ -11,7 +11,10 @@ int main(int argc, char** argv) {
           {"eval", "--gold G.jsonl --pred P.jsonl [--json]   entity-level precision, recall, F1", RunEval},
           {"report", "--metrics FILE.json ...   Markdown table next to the published anchors", RunReport},
           {"train", "--config FILE.yaml [--force]   fine-tune a model, publish it, quality-gated promotion", RunTrain},
+          {"vocab", "--in FILE... --out vocab.txt --size N   a WordPiece vocabulary from raw text", RunVocab},
+          {"pretrain", "--in FILE... --vocab V | --model DIR --out DIR   masked-language-model pretraining", RunPretrain},
           {"promote", "--repo R --type T --version N [--force]   make a version current (quality gate)", RunPromote},
+          {"serve", "--config trainer.yaml [--jobs DIR] [--metrics ADDR]   the daemon: train the jobs of a folder", RunServe},
       },
       argc, argv);
 }

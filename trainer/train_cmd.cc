@@ -1,5 +1,6 @@
 // bioner-trainer train: fine-tunes a model for one entity type from a YAML config
 // (docs/TRAINING.md); bioner-trainer promote: the quality-gated `current` update on its own.
+#include <fstream>
 #include <iostream>
 
 #include <nlohmann/json.hpp>
@@ -9,6 +10,7 @@
 #include "core/train/trainer.h"
 #include "core/util/args.h"
 #include "trainer/commands.h"
+#include "trainer/progress_json.h"
 
 namespace bioner::trainer {
 namespace {
@@ -28,10 +30,15 @@ int RunTrain(int argc, char** argv) {
   args.AddValue("config", "FILE.yaml", "training config (every key in docs/TRAINING.md)", /*required=*/true);
   args.AddBool("force", "make the new version current even if its dev F1 is below the served one");
   args.AddBool("check", "validate the config and its files, then exit without training");
+  args.AddValue("progress", "FILE", "append JSON lines of progress to FILE (start, steps, epochs; docs/TRAINING.md)");
+  args.AddValue("progress-every", "N", "with --progress: a line every N optimizer steps", false, "10");
   if (Status s = args.Parse(argc, argv); !s.ok()) return Fail("train", s);
   if (!args.positional().empty()) {
     return Fail("train", InvalidArgument("unexpected argument '" + args.positional().front() + "'"));
   }
+  auto progress_every = args.GetInt("progress-every");
+  if (!progress_every.ok()) return Fail("train", progress_every.status());
+  if (*progress_every < 1) return Fail("train", InvalidArgument("--progress-every must be >= 1"));
   const std::string& path = args.Get("config");
   auto config = train::ReadTrainConfig(path);
   if (!config.ok()) return Fail("train", config.status());
@@ -43,6 +50,17 @@ int RunTrain(int argc, char** argv) {
   train::TrainOptions options;
   options.force = args.GetBool("force");
   options.log = &std::cerr;
+  std::ofstream progress;
+  if (args.Has("progress")) {
+    progress.open(args.Get("progress"), std::ios::app);
+    if (!progress) return Fail("train", Unavailable(args.Get("progress") + ": cannot open for appending"));
+    const int64_t every = *progress_every;
+    options.progress = [&progress, every](const train::TrainProgress& p) {
+      const bool step = p.event == train::TrainProgress::Event::kStep;
+      if (step && p.step % every != 0 && p.step != p.total_steps) return;
+      progress << ProgressJsonLine(p) << '\n' << std::flush;  // one write per line
+    };
+  }
   auto out = train::Train(*config, options);
   if (!out.ok()) return Fail("train", out.status());
   nlohmann::json j = {{"version", out->version},

@@ -97,7 +97,12 @@ StatusOr<LoadedModel> LoadModelFolder(const std::string& dir, const c10::Device&
   return out;
 }
 
-Status SaveModelFolder(const BertNerModelImpl& model, const std::string& vocab_txt, const std::string& dir) {
+Status SaveModelFolder(const BertNerModelImpl& model, const std::string& vocab_txt, const std::string& dir,
+                       const std::vector<std::pair<std::string, at::Tensor>>& extra, DType dtype) {
+  if (dtype != DType::kF32 && dtype != DType::kF16) {
+    return InvalidArgument(dir + ": weights can be saved as F32 or F16, not " + DTypeName(dtype));
+  }
+  const at::ScalarType type = dtype == DType::kF16 ? at::kHalf : at::kFloat;
   namespace fs = std::filesystem;
   std::error_code ec;
   fs::create_directories(dir, ec);
@@ -106,11 +111,13 @@ Status SaveModelFolder(const BertNerModelImpl& model, const std::string& vocab_t
   std::vector<TensorToWrite> tensors;
   try {
     torch::NoGradGuard no_grad;
-    auto params = model.named_parameters();
-    for (const auto& p : params) {
-      keep.push_back(p.value().detach().to(at::kCPU, at::kFloat).contiguous());
+    std::vector<std::pair<std::string, at::Tensor>> all;
+    for (const auto& p : model.named_parameters()) all.emplace_back(p.key(), p.value());
+    all.insert(all.end(), extra.begin(), extra.end());
+    for (const auto& [name, value] : all) {
+      keep.push_back(value.detach().to(at::kCPU, type).contiguous());
       const at::Tensor& t = keep.back();
-      tensors.push_back({p.key(), DType::kF32, t.sizes().vec(),
+      tensors.push_back({name, dtype, t.sizes().vec(),
                          std::string_view(static_cast<const char*>(t.data_ptr()), t.nbytes())});
     }
   } catch (const std::exception& e) {

@@ -7,6 +7,10 @@
 #define BIONER_CORE_MODEL_MODEL_IO_H_
 
 #include <string>
+#include <utility>
+#include <vector>
+
+#include <ATen/core/Tensor.h>
 
 #include <c10/core/Device.h>
 
@@ -27,9 +31,13 @@ Status LoadWeights(const SafetensorsFile& file, BertNerModelImpl& model);
 
 StatusOr<LoadedModel> LoadModelFolder(const std::string& dir, const c10::Device& device);
 
-// Writes model.safetensors (F32, metadata format=pt), vocab.txt (if non-empty) and
-// config.json into `dir`, creating it.
-Status SaveModelFolder(const BertNerModelImpl& model, const std::string& vocab_txt, const std::string& dir);
+// Writes model.safetensors (`dtype` F32 or F16, metadata format=pt), vocab.txt (if non-empty)
+// and config.json into `dir`, creating it. `extra` tensors are written beside the model's (the
+// MLM head "cls.predictions.*" of a pretrained encoder, which loaders of token classifiers
+// ignore).
+Status SaveModelFolder(const BertNerModelImpl& model, const std::string& vocab_txt, const std::string& dir,
+                       const std::vector<std::pair<std::string, at::Tensor>>& extra = {},
+                       DType dtype = DType::kF32);
 
 }  // namespace bioner::model_internal
 

@@ -2,72 +2,24 @@
 
 #include <algorithm>
 #include <filesystem>
-#include <limits>
 #include <nlohmann/json.hpp>
 #include <system_error>
 #include <vector>
 
 #include "core/text/normalize.h"
-#include "core/text/unicode.h"
+#include "core/text/pretokenize.h"
 #include "core/util/file.h"
 #include "core/util/utf8.h"
 
 namespace bioner::text {
 namespace {
 
-// One Encode call: collects the characters of a whitespace-separated token, then normalises,
-// splits and WordPiece-encodes it into `out`. Holds the scratch buffers so that they are
-// reused from token to token.
+// One Encode call: WordPiece-encodes the words that PreTokenize reports into `out`. Holds the
+// scratch buffers so that they are reused from word to word.
 class Pass {
  public:
   Pass(const Vocab& vocab, const PieceTrie& trie, const TokenizerOptions& options, Encoding* out)
       : vocab_(vocab), trie_(trie), options_(options), out_(out) {}
-
-  void AddChar(char32_t c, int32_t origin) { run_.push_back(c, origin); }
-
-  // The current whitespace-separated token is complete.
-  void EndRun() {
-    if (run_.empty()) return;
-    const AlignedChars* chars = &run_;
-    if (options_.lowercase && !NormalizeAsciiInPlace(&run_)) {
-      Lowercase(run_, &lowered_);
-      DecomposeAndStripMarks(lowered_, &stripped_);
-      chars = &stripped_;
-    }
-    size_t word_start = 0;
-    for (size_t k = 0; k < chars->size(); ++k) {
-      if (!IsPunctuation(chars->chars[k])) continue;
-      if (k > word_start) AddWord(*chars, word_start, k);
-      AddWord(*chars, k, k + 1);
-      word_start = k + 1;
-    }
-    if (word_start < chars->size()) AddWord(*chars, word_start, chars->size());
-    run_.clear();
-  }
-
- private:
-  struct Piece {
-    size_t begin, end;  // bytes of the word
-    int32_t id;
-  };
-
-  // The original span of chars [begin, end). Origins are increasing except where canonical
-  // reordering swapped marks of neighbouring characters, hence min/max.
-  static Span SpanOf(const AlignedChars& chars, size_t begin, size_t end) {
-    int32_t lo = chars.origin[begin], hi = chars.origin[begin];
-    for (size_t k = begin + 1; k < end; ++k) {
-      lo = std::min(lo, chars.origin[k]);
-      hi = std::max(hi, chars.origin[k]);
-    }
-    return {lo, hi + 1};
-  }
-
-  void AddToken(int32_t id, Span span, int32_t word_id) {
-    out_->ids.push_back(id);
-    out_->tokens.emplace_back(vocab_.token(id));
-    out_->offsets.push_back(span);
-    out_->word_ids.push_back(word_id);
-  }
 
   // WordPiece over the word chars [begin, end).
   void AddWord(const AlignedChars& chars, size_t begin, size_t end) {
@@ -107,11 +59,34 @@ class Pass {
     }
   }
 
+ private:
+  struct Piece {
+    size_t begin, end;  // bytes of the word
+    int32_t id;
+  };
+
+  // The original span of chars [begin, end). Origins are increasing except where canonical
+  // reordering swapped marks of neighbouring characters, hence min/max.
+  static Span SpanOf(const AlignedChars& chars, size_t begin, size_t end) {
+    int32_t lo = chars.origin[begin], hi = chars.origin[begin];
+    for (size_t k = begin + 1; k < end; ++k) {
+      lo = std::min(lo, chars.origin[k]);
+      hi = std::max(hi, chars.origin[k]);
+    }
+    return {lo, hi + 1};
+  }
+
+  void AddToken(int32_t id, Span span, int32_t word_id) {
+    out_->ids.push_back(id);
+    out_->tokens.emplace_back(vocab_.token(id));
+    out_->offsets.push_back(span);
+    out_->word_ids.push_back(word_id);
+  }
+
   const Vocab& vocab_;
   const PieceTrie& trie_;
   const TokenizerOptions& options_;
   Encoding* out_;
-  AlignedChars run_, lowered_, stripped_;
   std::string bytes_;
   std::vector<size_t> char_byte_;
   std::vector<Piece> pieces_;
@@ -172,35 +147,12 @@ StatusOr<BertTokenizer> BertTokenizer::FromModelDir(const std::string& dir,
 }
 
 StatusOr<Encoding> BertTokenizer::Encode(std::string_view text) const {
-  if (text.size() > static_cast<size_t>(std::numeric_limits<int32_t>::max())) {
-    return InvalidArgument("text of " + std::to_string(text.size()) +
-                           " bytes is too long; the limit is 2^31 - 1");
-  }
-  RETURN_IF_ERROR(utf8::Validate(text, "text"));
   Encoding out;
-  if (text.empty()) return out;
-  const std::vector<char32_t> cps = utf8::Decode(text);
   Pass pass(vocab_, trie_, options_, &out);
-  for (size_t i = 0; i < cps.size(); ++i) {
-    const char32_t c = cps[i];
-    const auto origin = static_cast<int32_t>(i);
-    switch (ClassifyForCleaning(c)) {
-      case CleanClass::kKeep:
-        pass.AddChar(c, origin);
-        break;
-      case CleanClass::kRemove:
-        break;
-      case CleanClass::kWhitespace:
-        pass.EndRun();
-        break;
-      case CleanClass::kCjk:
-        pass.EndRun();
-        pass.AddChar(c, origin);
-        pass.EndRun();
-        break;
-    }
-  }
-  pass.EndRun();
+  RETURN_IF_ERROR(PreTokenize(text, options_.lowercase,
+                              [&pass](const AlignedChars& chars, size_t begin, size_t end) {
+                                pass.AddWord(chars, begin, end);
+                              }));
   return out;
 }
 

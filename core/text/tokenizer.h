@@ -7,6 +7,8 @@
 //   3. uncased models only, per whitespace-separated token: lowercasing as Python's
 //      str.lower(), NFD, removal of non-spacing marks (Mn);
 //   4. punctuation (ASCII non-alphanumeric printable, Unicode P*) becomes words of its own;
+//   (steps 1-4 are the pre-tokenization of core/text/pretokenize.h, shared with the
+//   vocabulary builder)
 //   5. WordPiece per word: greedy longest match first, "##" continuations; a word longer than
 //      max_input_chars_per_word code points, or one that cannot be covered, is one [UNK].
 //

@@ -107,6 +107,8 @@ Status CheckRanges(const TrainConfig& c, const KeyReader& r) {
   RETURN_IF_ERROR(require(c.max_seq_len >= 3, "max_seq_len", "must be >= 3 ([CLS], a token, [SEP])"));
   RETURN_IF_ERROR(require(c.num_threads >= 0, "num_threads", "must be >= 0"));
   RETURN_IF_ERROR(require(c.eval_batch_tokens >= 1, "eval_batch_tokens", "must be >= 1"));
+  RETURN_IF_ERROR(require(c.weights_dtype == "F32" || c.weights_dtype == "F16", "weights_dtype",
+                          "must be F32 or F16, got '" + c.weights_dtype + "'"));
   const bool cuda = c.device.rfind("cuda", 0) == 0;
   RETURN_IF_ERROR(require(c.device == "cpu" || cuda, "device", "must be cpu, cuda or cuda:N, got '" + c.device + "'"));
   RETURN_IF_ERROR(require(!c.mixed_precision || cuda, "mixed_precision", "needs a CUDA device (bf16 autocast)"));
@@ -169,6 +171,7 @@ StatusOr<TrainConfig> ParseTrainConfig(std::string_view yaml_text, const std::st
   RETURN_IF_ERROR(r.Read("mixed_precision", "true or false", &c.mixed_precision));
   RETURN_IF_ERROR(r.Read("num_threads", "an integer", &c.num_threads));
   RETURN_IF_ERROR(r.Read("eval_batch_tokens", "an integer", &c.eval_batch_tokens));
+  RETURN_IF_ERROR(r.Read("weights_dtype", "F32 or F16", &c.weights_dtype));
   RETURN_IF_ERROR(r.RefuseUnknown());
   RETURN_IF_ERROR(CheckRanges(c, r));
   if (c.work_dir.empty()) c.work_dir = (fs::path(c.model_repository) / c.entity_type / ".work").string();
@@ -270,7 +273,8 @@ std::string TrainConfigToJson(const TrainConfig& c) {
                       {"device", c.device},
                       {"mixed_precision", c.mixed_precision},
                       {"num_threads", c.num_threads},
-                      {"eval_batch_tokens", c.eval_batch_tokens}};
+                      {"eval_batch_tokens", c.eval_batch_tokens},
+                      {"weights_dtype", c.weights_dtype}};
   j["lowercase"] = c.lowercase ? nlohmann::json(*c.lowercase) : nlohmann::json();
   j["dropout"] = c.dropout ? nlohmann::json(*c.dropout) : nlohmann::json();
   return j.dump();

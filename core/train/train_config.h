@@ -37,6 +37,8 @@ struct TrainConfig {
   std::string work_dir;                 // resumable state; default MODEL_REPO/<type>/.work
   int64_t version = 0;                  // 0: one more than the highest version present
   bool promote = true;                  // try to make the new version `current` (quality gate)
+  std::string weights_dtype = "F32";    // model.safetensors: "F32" or "F16" (half the bytes; the
+                                        // final evaluation runs on the rounded weights)
 
   // --- optimisation
   int epochs = 3;

@@ -25,6 +25,7 @@
 #include "core/train/data.h"
 #include "core/train/examples.h"
 #include "core/train/metrics.h"
+#include "core/train/optim.h"
 #include "core/train/train_log.h"
 #include "core/train/work_state.h"
 #include "core/util/file.h"
@@ -211,12 +212,6 @@ StatusOr<SplitMetrics> EvaluateSplit(BertNerModel& model, const LabelSet& labels
   return m;
 }
 
-// HF get_linear_schedule_with_warmup.
-double LrFactor(int64_t step, int64_t warmup, int64_t total) {
-  if (step < warmup) return static_cast<double>(step) / static_cast<double>(std::max<int64_t>(1, warmup));
-  return std::max(0.0, static_cast<double>(total - step) / static_cast<double>(std::max<int64_t>(1, total - warmup)));
-}
-
 // Builds the module to train: the checkpoint's weights, a fresh head (seeded) when it has
 // none, the configured dropout.
 StatusOr<std::pair<BertNerModel, std::string>> BuildModel(const TrainConfig& c, const LabelSet& labels,
@@ -240,28 +235,9 @@ StatusOr<std::pair<BertNerModel, std::string>> BuildModel(const TrainConfig& c, 
   return std::make_pair(model, loaded.vocab_txt);
 }
 
-// AdamW with Hugging Face's two parameter groups: no decay on biases and LayerNorm weights.
 std::unique_ptr<torch::optim::AdamW> MakeOptimizer(BertNerModel& model, const TrainConfig& c) {
-  std::vector<torch::Tensor> decay, no_decay;
-  for (auto& p : model->named_parameters()) {
-    const std::string& n = p.key();
-    const bool bias = n.size() >= 5 && n.compare(n.size() - 5, 5, ".bias") == 0;
-    (bias || n.find("LayerNorm") != std::string::npos ? no_decay : decay).push_back(p.value());
-  }
-  auto options = [&](double wd) {
-    return std::make_unique<torch::optim::AdamWOptions>(torch::optim::AdamWOptions(c.learning_rate)
-                                                            .betas({c.adam_beta1, c.adam_beta2})
-                                                            .eps(c.adam_epsilon)
-                                                            .weight_decay(wd));
-  };
-  std::vector<torch::optim::OptimizerParamGroup> groups;
-  groups.emplace_back(decay, options(c.weight_decay));
-  groups.emplace_back(no_decay, options(0.0));
-  return std::make_unique<torch::optim::AdamW>(groups, torch::optim::AdamWOptions(c.learning_rate));
-}
-
-void SetLr(torch::optim::AdamW& opt, double lr) {
-  for (auto& g : opt.param_groups()) static_cast<torch::optim::AdamWOptions&>(g.options()).lr(lr);
+  return MakeAdamW(model->named_parameters(),
+                   {c.learning_rate, c.adam_beta1, c.adam_beta2, c.adam_epsilon, c.weight_decay});
 }
 
 Status SaveEpochState(const TrainConfig& c, const WorkState& state, BertNerModel& model, torch::optim::AdamW& opt) {
@@ -310,8 +286,8 @@ StatusOr<WorkState> LoadEpochState(const TrainConfig& c, int epoch, BertNerModel
 }
 
 Status SaveHfFolder(BertNerModel& model, const std::string& vocab, const text::BertTokenizer& tok,
-                    const std::string& dir) {
-  RETURN_IF_ERROR(model_internal::SaveModelFolder(*model, vocab, dir));
+                    const std::string& dir, DType dtype = DType::kF32) {
+  RETURN_IF_ERROR(model_internal::SaveModelFolder(*model, vocab, dir, {}, dtype));
   const std::string lower = tok.options().lowercase ? "true" : "false";
   return WriteFileAtomic((fs::path(dir) / "tokenizer_config.json").string(),
                          "{\"do_lower_case\": " + lower + ", \"tokenizer_class\": \"BertTokenizer\"}\n");
@@ -381,6 +357,16 @@ StatusOr<TrainOutcome> Train(const TrainConfig& c, const TrainOptions& options) 
   const int64_t total_steps = steps_per_epoch * c.epochs;
   const int64_t warmup = static_cast<int64_t>(std::llround(c.warmup_ratio * static_cast<double>(total_steps)));
   std::vector<torch::Tensor> params = model->parameters();
+  const auto report = [&](TrainProgress p) {
+    if (!options.progress) return;
+    p.epochs = c.epochs;
+    p.step = state.step;
+    p.total_steps = total_steps;
+    options.progress(p);
+  };
+  TrainProgress start;
+  start.epoch = state.epoch;
+  report(start);
 
   for (int epoch = state.epoch + 1; epoch <= c.epochs; ++epoch) {
     // The order of epoch e depends only on (seed, e): a resumed run sees the same batches.
@@ -411,11 +397,21 @@ StatusOr<TrainOutcome> Train(const TrainConfig& c, const TrainOptions& options) 
         const bool group_end = (mb + 1) % c.gradient_accumulation == 0 || mb + 1 == micro_batches;
         if (!group_end) continue;
         if (c.max_grad_norm > 0) torch::nn::utils::clip_grad_norm_(params, c.max_grad_norm);
-        rec.learning_rate = c.learning_rate * LrFactor(state.step, warmup, total_steps);
-        SetLr(*opt, rec.learning_rate);
+        rec.learning_rate = c.learning_rate * LinearWarmupDecay(state.step, warmup, total_steps);
+        SetLearningRate(*opt, rec.learning_rate);
         opt->step();
         opt->zero_grad();
         ++state.step;
+        if (options.progress) {
+          TrainProgress p;
+          p.event = TrainProgress::Event::kStep;
+          p.epoch = epoch;
+          p.train_loss = train_loss.Mean();
+          p.learning_rate = rec.learning_rate;
+          const double s = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+          p.tokens_per_second = s > 0 ? static_cast<double>(tokens) / s : 0;
+          report(p);
+        }
       }
       return Status::Ok();
     }));
@@ -447,11 +443,31 @@ StatusOr<TrainOutcome> Train(const TrainConfig& c, const TrainOptions& options) 
                   epoch, c.epochs, rec.train_loss, rec.dev_loss, rec.dev_precision, rec.dev_recall, rec.dev_f1,
                   rec.tokens_per_second);
     Log(options, line);
+    TrainProgress p;
+    p.event = TrainProgress::Event::kEpoch;
+    p.epoch = epoch;
+    p.train_loss = rec.train_loss;
+    p.learning_rate = rec.learning_rate;
+    p.tokens_per_second = rec.tokens_per_second;
+    p.dev_loss = rec.dev_loss;
+    p.dev_precision = rec.dev_precision;
+    p.dev_recall = rec.dev_recall;
+    p.dev_f1 = rec.dev_f1;
+    report(p);
   }
 
   // --- the selected model: final dev and test metrics, checkpoint, promotion
   ASSIGN_OR_RETURN(auto best, model_internal::LoadModelFolder(BestDir(c.work_dir, state.best_epoch), device));
   BertNerModel selected = best.model;
+  const DType weights_dtype = c.weights_dtype == "F16" ? DType::kF16 : DType::kF32;
+  if (weights_dtype == DType::kF16) {
+    // The shipped weights are rounded to F16: evaluate exactly those.
+    RETURN_IF_ERROR(Guard("rounding to F16", [&] {
+      torch::NoGradGuard no_grad;
+      for (auto& p : selected->parameters()) p.copy_(p.to(torch::kHalf).to(torch::kFloat));
+      return Status::Ok();
+    }));
+  }
   CheckpointMetrics metrics;
   metrics.entity_type = c.entity_type;
   metrics.commit = SourceCommit();
@@ -478,7 +494,7 @@ StatusOr<TrainOutcome> Train(const TrainConfig& c, const TrainOptions& options) 
   metrics.version = version;
   const std::string staging = StagingFolder(type_dir, version);
   fs::remove_all(staging, ec);
-  RETURN_IF_ERROR(SaveHfFolder(selected, best.vocab_txt, *tok, staging));
+  RETURN_IF_ERROR(SaveHfFolder(selected, best.vocab_txt, *tok, staging, weights_dtype));
   const auto put = [&](const char* name, const std::string& text) {
     return WriteFileAtomic((fs::path(staging) / name).string(), text);
   };

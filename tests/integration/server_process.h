@@ -32,6 +32,7 @@ class ServerProcess {
   int Terminate(int timeout_s = 30);
 
   int port() const { return port_; }
+  pid_t pid() const { return pid_; }  // -1 when not running
   int metrics_port() const { return metrics_port_; }
   std::string address() const { return "127.0.0.1:" + std::to_string(port_); }
   std::string stderr_text() const;

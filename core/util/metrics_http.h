@@ -3,13 +3,14 @@
 //
 // Why not prometheus-cpp's Exposer: its civetweb cannot start its worker threads in a
 // process that has LibTorch loaded (civetweb logs "Cannot create threads"; reproduced with
-// LD_PRELOAD=libtorch_cpu.so on a ten-line Exposer program), and bioner-server must load
-// LibTorch. One accept thread serves scrapes one at a time, which is what Prometheus does.
+// LD_PRELOAD=libtorch_cpu.so on a ten-line Exposer program), and bioner-server and
+// `bioner-trainer serve` load LibTorch. One accept thread serves scrapes one at a time, which
+// is what Prometheus does. It lives in core so that both programs link the one copy.
 //
 // Thread safety: construct, port() and destroy from one thread; the registry is read by the
 // accept thread (prometheus-cpp's Collect() is thread-safe).
-#ifndef BIONER_SERVER_METRICS_HTTP_H_
-#define BIONER_SERVER_METRICS_HTTP_H_
+#ifndef BIONER_CORE_UTIL_METRICS_HTTP_H_
+#define BIONER_CORE_UTIL_METRICS_HTTP_H_
 
 #include <prometheus/registry.h>
 
@@ -20,7 +21,7 @@
 
 #include "core/util/status.h"
 
-namespace bioner::server {
+namespace bioner {
 
 class MetricsEndpoint {
  public:
@@ -45,6 +46,6 @@ class MetricsEndpoint {
   std::thread thread_;
 };
 
-}  // namespace bioner::server
+}  // namespace bioner
 
-#endif  // BIONER_SERVER_METRICS_HTTP_H_
+#endif  // BIONER_CORE_UTIL_METRICS_HTTP_H_

@@ -1,4 +1,4 @@
-#include "server/metrics_http.h"
+#include "core/util/metrics_http.h"
 
 #include <netdb.h>
 #include <netinet/in.h>
@@ -10,12 +10,13 @@
 #include <cstring>
 #include <sstream>
 
-namespace bioner::server {
+namespace bioner {
 
 StatusOr<std::unique_ptr<MetricsEndpoint>> MetricsEndpoint::Start(
     const std::string& address, std::shared_ptr<prometheus::Registry> registry) {
   const size_t colon = address.rfind(':');
-  if (colon == std::string::npos) return InvalidArgument("metrics address '" + address + "' is not host:port");
+  if (colon == std::string::npos)
+    return InvalidArgument("metrics address '" + address + "' is not host:port");
   std::string host = address.substr(0, colon);
   const std::string port = address.substr(colon + 1);
   if (host.size() >= 2 && host.front() == '[') host = host.substr(1, host.size() - 2);
@@ -106,4 +107,4 @@ void MetricsEndpoint::Serve(int conn) {
   }
 }
 
-}  // namespace bioner::server
+}  // namespace bioner
