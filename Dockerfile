@@ -6,9 +6,10 @@
 #     --build-arg LIBTORCH_CUDA_ZIP=libtorch-cxx11-abi-shared-with-deps-2.3.1+cu118.zip .
 #
 # The build stage installs exactly what scripts/install-deps.sh lists and builds with
-# `make build`, as on a developer's machine; deploy/check/dockerfile_check.py checks that
-# it still does, that the runtime stage's packages cover `ldd` of the built programs, and
-# runs this file's build-stage commands in a clean debootstrap'ed Debian root.
+# `make build`, as on a developer's machine. deploy/check/dockerfile_check.py (CTest
+# deploy_dockerfile) checks that it still does and that the runtime stage's packages cover
+# `ldd` of the built programs; deploy/check/debian_root.py runs this file's stages in clean
+# debootstrap'ed Debian roots (docs/DEPLOY.md, "How the files are checked").
 
 ARG DEBIAN=debian:bookworm
 ARG CUDA_RUNTIME=nvidia/cuda:12.4.1-runtime-ubuntu24.04

@@ -3,7 +3,7 @@
 builder would run them in the image (no Docker engine runs here).
 
   deploy/check/debian_root.py WORK_DIR [--stages build,runtime] [--jobs N] [--context DIR]
-                              [--skip-missing models/]
+                              [--skip-missing models/] [--reuse build]
 
 For each stage: `debootstrap --variant=minbase` of the stage's Debian release into
 WORK_DIR/<stage> (the Docker images debian:bookworm and debian:bookworm-slim are minbase
@@ -178,6 +178,7 @@ def main():
     ap.add_argument("--jobs", type=int, default=2)
     ap.add_argument("--skip-missing", default="", help="comma-separated COPY sources that may be absent (logged)")
     ap.add_argument("--context", help="the build context (default: this work tree)")
+    ap.add_argument("--reuse", default="", help="comma-separated stages whose root in WORK_DIR is kept from a former run")
     a = ap.parse_args()
     global ROOT
     if a.context:
@@ -185,9 +186,12 @@ def main():
     _, stages = dockerfile.read(os.path.join(ROOT, "Dockerfile"))
     patterns = dockerignore_patterns()
     roots = {}
+    for name in filter(None, a.reuse.split(",")):
+        roots[name] = os.path.join(os.path.abspath(a.work), name)
+        log(f"stage {name}: reusing {roots[name]}")
     for name in a.stages.split(","):
         ok, roots[name] = run_stage(dockerfile.stage(stages, name), os.path.abspath(a.work), roots,
-                                    a.jobs, patterns, set(filter(None, a.skip_missing.split(","))))
+                                    a.jobs, patterns, {x.rstrip("/") for x in a.skip_missing.split(",") if x})
         if not ok:
             log(f"stage {name} FAILED")
             return 1

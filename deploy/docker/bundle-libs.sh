@@ -15,4 +15,4 @@ while read -r soname path; do
   [[ "$soname" =~ $glibc ]] && continue
   cp -L "$path" "$dest/$soname"
 done
-echo "bundle-libs: $(ls "$dest" | wc -l) libraries in $dest"
+echo "bundle-libs: $(find "$dest" -maxdepth 1 -type f | wc -l) libraries in $dest"
