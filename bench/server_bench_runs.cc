@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <thread>
 #include <unordered_map>
 
 #include "core/decode/classifier_model.h"
@@ -125,10 +126,15 @@ StatusOr<Run> RunModelOnly(InProcess& p, size_t num_models, const std::vector<Do
   const size_t step = static_cast<size_t>(window);
   ASSIGN_OR_RETURN(const double cpu0, ReadCpuSeconds(::getpid()));
   const Clock::time_point start = Clock::now();
-  for (size_t begin = 0; begin < docs.size(); begin += step) {
-    std::vector<Document> chunk(docs.begin() + begin, docs.begin() + std::min(docs.size(), begin + step));
-    RETURN_IF_ERROR(TagDocuments(models, o, &chunk));
-  }
+  Status status;
+  std::thread worker([&] {
+    for (size_t begin = 0; begin < docs.size() && status.ok(); begin += step) {
+      std::vector<Document> chunk(docs.begin() + begin, docs.begin() + std::min(docs.size(), begin + step));
+      status = TagDocuments(models, o, &chunk);
+    }
+  });
+  worker.join();
+  RETURN_IF_ERROR(status);
   const double seconds = Seconds(start);
   ASSIGN_OR_RETURN(const double cpu1, ReadCpuSeconds(::getpid()));
   double real = 0, padded = 0, calls = 0, windows = 0, in_model = 0;

@@ -74,7 +74,9 @@ StatusOr<InProcess> LoadInProcess(const std::string& repository,
                                   const std::vector<std::string>& types, int threads);
 
 // Tags `docs` with the first `num_models` models, `window` documents per TagDocuments call,
-// with max_batch_tokens kBatchTokensOn or kBatchTokensOff.
+// with max_batch_tokens kBatchTokensOn or kBatchTokensOff, on one worker thread as in the
+// server: run on this process's main thread the same forward passes took 1.4-1.7x the
+// CPU time (docs/BENCHMARKS.md, "Server"), which would flatter the server.
 StatusOr<Run> RunModelOnly(InProcess& in_process, size_t num_models,
                            const std::vector<Document>& docs, int window, bool batching);
 

@@ -17,3 +17,8 @@ for round in $(seq "$ROUNDS"); do
   echo "== round $round: PyTorch nn.TransformerEncoder fast path (threads=$THREADS)"
   /usr/bin/python3 "$ROOT/bench/pytorch_forward.py" --threads "$THREADS" --runs 3
 done
+
+# bioner-server (issue #5): batching on/off, 1 and 5 models, model-only, padding, memory,
+# the BERT-base efficiency and the H100 projection; interleaved rounds inside one program.
+echo "== bioner-server through the client library vs model-only (server_bench)"
+"$BUILD/bench/server_bench" ${SERVER_BENCH_FLAGS:-}
