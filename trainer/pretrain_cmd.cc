@@ -6,19 +6,13 @@
 
 #include "core/train/pretrain.h"
 #include "trainer/commands.h"
+#include "trainer/exit_code.h"
 #include "trainer/text_flags.h"
 
 namespace bioner::trainer {
 namespace {
 
-int Fail(const Status& s) {
-  if (s.code() == StatusCode::kCancelled) return 0;  // --help
-  std::cerr << "bioner-trainer pretrain: " << s.ToString() << "\n";
-  return s.code() == StatusCode::kInvalidArgument || s.code() == StatusCode::kNotFound ||
-                 s.code() == StatusCode::kAlreadyExists
-             ? 2
-             : 1;
-}
+int Fail(const Status& s) { return FailCommand("pretrain", s); }
 
 // Reads the numeric flags into `c`; the first bad one is the error.
 Status ReadNumbers(const ArgParser& a, train::PretrainConfig* c) {

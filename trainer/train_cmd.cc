@@ -10,16 +10,13 @@
 #include "core/train/trainer.h"
 #include "core/util/args.h"
 #include "trainer/commands.h"
+#include "trainer/exit_code.h"
 #include "trainer/progress_json.h"
 
 namespace bioner::trainer {
 namespace {
 
-int Fail(const char* cmd, const Status& s) {
-  if (s.code() == StatusCode::kCancelled) return 0;  // --help
-  std::cerr << "bioner-trainer " << cmd << ": " << s.ToString() << "\n";
-  return s.code() == StatusCode::kInvalidArgument || s.code() == StatusCode::kNotFound ? 2 : 1;
-}
+int Fail(const char* cmd, const Status& s) { return FailCommand(cmd, s); }
 
 }  // namespace
 

@@ -6,16 +6,13 @@
 #include "core/text/vocab_builder.h"
 #include "core/util/file.h"
 #include "trainer/commands.h"
+#include "trainer/exit_code.h"
 #include "trainer/text_flags.h"
 
 namespace bioner::trainer {
 namespace {
 
-int Fail(const Status& s) {
-  if (s.code() == StatusCode::kCancelled) return 0;  // --help
-  std::cerr << "bioner-trainer vocab: " << s.ToString() << "\n";
-  return s.code() == StatusCode::kInvalidArgument || s.code() == StatusCode::kNotFound ? 2 : 1;
-}
+int Fail(const Status& s) { return FailCommand("vocab", s); }
 
 }  // namespace
 

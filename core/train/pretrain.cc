@@ -20,6 +20,7 @@
 #include "core/model/safetensors.h"
 #include "core/text/tokenizer.h"
 #include "core/train/optim.h"
+#include "core/train/torch_guard.h"
 #include "core/train/work_state.h"
 #include "core/util/file.h"
 
@@ -28,15 +29,6 @@ namespace {
 
 namespace fs = std::filesystem;
 using model_internal::BertNerModel;
-
-template <typename F>
-Status Guard(const std::string& what, F&& f) {
-  try {
-    return f();
-  } catch (const std::exception& e) {
-    return Internal(what + ": LibTorch failed: " + e.what());
-  }
-}
 
 // transformers' BertOnlyMLMHead without the decoder matrix, which is tied to the word
 // embeddings: dense -> GELU -> LayerNorm, then logits = x · Eᵀ + bias. Parameter names
@@ -274,7 +266,7 @@ Status CheckPretrainConfig(const PretrainConfig& c) {
 StatusOr<PretrainOutcome> Pretrain(const PretrainConfig& c, const ExcludedIds& excluded, std::ostream* log) {
   RETURN_IF_ERROR(CheckPretrainConfig(c));
   PretrainOutcome outcome;
-  RETURN_IF_ERROR(Guard("threads", [&] {
+  RETURN_IF_ERROR(GuardTorch("threads", [&] {
     if (c.num_threads > 0) at::set_num_threads(c.num_threads);
     torch::manual_seed(c.seed);
     return Status::Ok();
@@ -310,7 +302,7 @@ StatusOr<PretrainOutcome> Pretrain(const PretrainConfig& c, const ExcludedIds& e
   BertNerModel model(nullptr);
   MlmHead head(nullptr);
   bool head_loaded = false;
-  RETURN_IF_ERROR(Guard("model", [&]() -> Status {
+  RETURN_IF_ERROR(GuardTorch("model", [&]() -> Status {
     model = BertNerModel(config);
     model_internal::InitBertWeights(*model, c.seed);
     if (!c.model.empty()) {
@@ -352,7 +344,7 @@ StatusOr<PretrainOutcome> Pretrain(const PretrainConfig& c, const ExcludedIds& e
   for (const auto& p : head->named_parameters()) named.insert(kHeadPrefix + p.key(), p.value());
   std::vector<torch::Tensor> params = named.values();
   std::unique_ptr<torch::optim::AdamW> opt;
-  RETURN_IF_ERROR(Guard("optimizer", [&] {
+  RETURN_IF_ERROR(GuardTorch("optimizer", [&] {
     opt = MakeAdamW(named, {c.learning_rate, 0.9, 0.999, 1e-6, c.weight_decay});
     return Status::Ok();
   }));
@@ -366,7 +358,7 @@ StatusOr<PretrainOutcome> Pretrain(const PretrainConfig& c, const ExcludedIds& e
   const auto t0 = std::chrono::steady_clock::now();
   auto t_window = t0;
   EvalResult last_eval;
-  RETURN_IF_ERROR(Guard("pretraining", [&]() -> Status {
+  RETURN_IF_ERROR(GuardTorch("pretraining", [&]() -> Status {
     model->train();
     head->train();
     for (int64_t step = 0; step < c.steps; ++step) {

@@ -26,6 +26,7 @@
 #include "core/train/examples.h"
 #include "core/train/metrics.h"
 #include "core/train/optim.h"
+#include "core/train/torch_guard.h"
 #include "core/train/train_log.h"
 #include "core/train/work_state.h"
 #include "core/util/file.h"
@@ -35,16 +36,6 @@ namespace {
 
 namespace fs = std::filesystem;
 using model_internal::BertNerModel;
-
-// Every LibTorch call of this file runs inside Guard, which turns exceptions into a Status.
-template <typename F>
-Status Guard(const std::string& what, F&& f) {
-  try {
-    return f();
-  } catch (const std::exception& e) {
-    return Internal(what + ": LibTorch failed: " + e.what());
-  }
-}
 
 void Log(const TrainOptions& o, const std::string& line) {
   if (o.log) *o.log << line << std::endl;
@@ -104,7 +95,7 @@ StatusOr<std::pair<LossSum, std::map<std::string, LossSum>>> EvalLoss(BertNerMod
                                                                      const c10::Device& device) {
   LossSum total;
   std::map<std::string, LossSum> per_corpus;
-  Status s = Guard("dev/test loss", [&] {
+  Status s = GuardTorch("dev/test loss", [&] {
     torch::NoGradGuard no_grad;
     model->eval();
     // One example per forward keeps per-corpus attribution trivial; eval sets are small
@@ -145,7 +136,7 @@ class ModuleWindowModel final : public WindowModel {
   int max_seq_len() const override { return max_seq_len_; }
   StatusOr<std::vector<std::vector<float>>> Run(const std::vector<std::vector<int32_t>>& inputs) override {
     std::vector<std::vector<float>> out(inputs.size());
-    RETURN_IF_ERROR(Guard("evaluation forward", [&] {
+    RETURN_IF_ERROR(GuardTorch("evaluation forward", [&] {
       torch::NoGradGuard no_grad;
       model_->eval();
       std::vector<Example> ex(inputs.size());
@@ -221,7 +212,7 @@ StatusOr<std::pair<BertNerModel, std::string>> BuildModel(const TrainConfig& c, 
   config.labels = labels.names();
   if (c.dropout) config.hidden_dropout_prob = config.attention_probs_dropout_prob = *c.dropout;
   BertNerModel model(nullptr);
-  RETURN_IF_ERROR(Guard(c.model, [&] {
+  RETURN_IF_ERROR(GuardTorch(c.model, [&] {
     torch::NoGradGuard no_grad;
     model = BertNerModel(config);
     model_internal::InitBertWeights(*model, c.seed);
@@ -246,7 +237,7 @@ Status SaveEpochState(const TrainConfig& c, const WorkState& state, BertNerModel
   fs::remove_all(tmp, ec);
   fs::create_directories(tmp, ec);
   if (ec) return Unavailable(tmp + ": cannot create: " + ec.message());
-  RETURN_IF_ERROR(Guard(tmp, [&] {
+  RETURN_IF_ERROR(GuardTorch(tmp, [&] {
     torch::save(model, (fs::path(tmp) / "model.pt").string());
     torch::save(opt, (fs::path(tmp) / "optimizer.pt").string());
     torch::Tensor rng;
@@ -272,7 +263,7 @@ StatusOr<WorkState> LoadEpochState(const TrainConfig& c, int epoch, BertNerModel
     return FailedPrecondition(c.work_dir + " holds the state of a run with a different config; remove it or set "
                               "another work_dir");
   }
-  RETURN_IF_ERROR(Guard(dir, [&] {
+  RETURN_IF_ERROR(GuardTorch(dir, [&] {
     torch::load(model, (fs::path(dir) / "model.pt").string());
     torch::load(opt, (fs::path(dir) / "optimizer.pt").string());
     torch::Tensor rng;
@@ -298,7 +289,7 @@ Status SaveHfFolder(BertNerModel& model, const std::string& vocab, const text::B
 StatusOr<TrainOutcome> Train(const TrainConfig& c, const TrainOptions& options) {
   TrainOutcome outcome;
   c10::Device device(c10::kCPU);
-  RETURN_IF_ERROR(Guard("device", [&] {
+  RETURN_IF_ERROR(GuardTorch("device", [&] {
     device = c10::Device(c.device);
     if (device.is_cuda() && !torch::cuda::is_available()) {
       return FailedPrecondition("device '" + c.device + "' requested but CUDA is not available");
@@ -333,7 +324,7 @@ StatusOr<TrainOutcome> Train(const TrainConfig& c, const TrainOptions& options) 
   BertNerModel model = built.first;
   const std::string vocab = built.second;
   std::unique_ptr<torch::optim::AdamW> opt;
-  RETURN_IF_ERROR(Guard("optimizer", [&] {
+  RETURN_IF_ERROR(GuardTorch("optimizer", [&] {
     opt = MakeOptimizer(model, c);
     torch::manual_seed(c.seed);
     return Status::Ok();
@@ -380,7 +371,7 @@ StatusOr<TrainOutcome> Train(const TrainConfig& c, const TrainOptions& options) 
     LossSum train_loss;
     long tokens = 0;
     const auto t0 = std::chrono::steady_clock::now();
-    RETURN_IF_ERROR(Guard("training epoch " + std::to_string(epoch), [&] {
+    RETURN_IF_ERROR(GuardTorch("training epoch " + std::to_string(epoch), [&] {
       model->train();
       opt->zero_grad();
       for (int64_t mb = 0; mb < micro_batches; ++mb) {
@@ -462,7 +453,7 @@ StatusOr<TrainOutcome> Train(const TrainConfig& c, const TrainOptions& options) 
   const DType weights_dtype = c.weights_dtype == "F16" ? DType::kF16 : DType::kF32;
   if (weights_dtype == DType::kF16) {
     // The shipped weights are rounded to F16: evaluate exactly those.
-    RETURN_IF_ERROR(Guard("rounding to F16", [&] {
+    RETURN_IF_ERROR(GuardTorch("rounding to F16", [&] {
       torch::NoGradGuard no_grad;
       for (auto& p : selected->parameters()) p.copy_(p.to(torch::kHalf).to(torch::kFloat));
       return Status::Ok();
