@@ -2,9 +2,9 @@
 # make demo: starts bioner-server on loopback, streams the real abstracts in examples/
 # through bioner-client, prints the entities readably, and stops the server.
 #
-# The trained default models (models/, issue #4) do not exist yet: until they do, the demo
-# serves UNTRAINED models with random weights, so the entities it prints are noise. Every
-# other part — server, batching, streaming, windows, offsets, output — is the real thing.
+# It serves the embedded default models (models/, docs/MODELS.md). In a checkout without them
+# it falls back to UNTRAINED random-weight models and says so: then the entities it prints are
+# noise, while everything else (server, batching, streaming, windows, offsets) is real.
 set -euo pipefail
 BUILD=${1:-build}
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
