@@ -58,6 +58,26 @@ StatusOr<MetricsColumn> ParseMetrics(const std::string& text, const std::string&
   if (!root.is_object()) return InvalidArgument(label + ": expected a JSON object");
   std::string where = label + ": ";
   const json* scores = &root;
+  if (!root.contains("strict") && root.contains("test") && root.contains("entity_type") &&
+      root["test"].is_object() && root["test"].contains("micro")) {
+    // A checkpoint's metrics.json (core/train/metrics.h): one type, test scores per corpus.
+    const json& test = root["test"];
+    MetricsColumn col;
+    col.label = label;
+    col.matching = matching;
+    const json* f1 = nullptr;
+    if (matching == "strict" && test.contains("macro_over_corpora")) {
+      col.macro = true;
+      f1 = &test["macro_over_corpora"]["f1"];
+    } else if (test["micro"].is_object()) {
+      f1 = &test["micro"][matching == "strict" ? "f1" : "lenient_f1"];
+    }
+    if (!root["entity_type"].is_string() || f1 == nullptr || !f1->is_number()) {
+      return InvalidArgument(label + ": a checkpoint metrics.json needs \"entity_type\" and a numeric test F1");
+    }
+    col.f1[root["entity_type"].get<std::string>()] = f1->get<double>();
+    return col;
+  }
   if (!root.contains("strict") && root.contains("test")) {
     scores = &root["test"];
     where += "test.";

@@ -2,7 +2,9 @@
 //
 // Accepted metrics files (docs/EVALUATION.md):
 //  - the output of `bioner-trainer eval --json` (top-level "strict" and "lenient");
-//  - a trainer metrics.json whose top-level "test" object has that shape.
+//  - an object whose top-level "test" object has that shape;
+//  - a checkpoint's metrics.json (core/train/metrics.h, "entity_type" + "test.micro"): its one
+//    type, strict F1 = test.macro_over_corpora.f1 (macro), lenient = test.micro.lenient_f1.
 // For each file the F1 of a type is taken from <matching>.macro_over_corpora_per_type when
 // the file has it (the mean of per-corpus F1s, comparable with HunFlair's averages), else
 // from <matching>.per_type (micro F1 over all documents); the table says which.

@@ -92,5 +92,23 @@ TEST(Report, MarkdownTable) {
   EXPECT_NE(t.find("[2] b.json: strict matching; micro F1"), std::string::npos);
 }
 
+// The metrics.json that `bioner-trainer train` writes into every checkpoint.
+TEST(Report, ReadsACheckpointMetricsJson) {
+  const std::string text = R"({"entity_type": "Disease", "version": 1,
+    "test": {"micro": {"f1": 0.51, "lenient_f1": 0.65}, "per_corpus": {},
+             "macro_over_corpora": {"precision": 0.5, "recall": 0.6, "f1": 0.55, "corpora": 3}}})";
+  auto strict = ParseMetrics(text, "models/Disease/1/metrics.json", "strict");
+  ASSERT_TRUE(strict.ok()) << strict.status();
+  EXPECT_TRUE(strict->macro);
+  EXPECT_DOUBLE_EQ(strict->f1.at("Disease"), 0.55);
+  auto lenient = ParseMetrics(text, "m.json", "lenient");
+  ASSERT_TRUE(lenient.ok()) << lenient.status();
+  EXPECT_FALSE(lenient->macro);
+  EXPECT_DOUBLE_EQ(lenient->f1.at("Disease"), 0.65);
+  auto bad = ParseMetrics(R"({"entity_type": 3, "test": {"micro": {}}})", "bad.json", "strict");
+  EXPECT_EQ(bad.status().code(), StatusCode::kInvalidArgument);
+  EXPECT_NE(bad.status().message().find("bad.json"), std::string::npos);
+}
+
 }  // namespace
 }  // namespace bioner
