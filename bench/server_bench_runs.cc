@@ -4,10 +4,12 @@
 
 #include <algorithm>
 #include <chrono>
-#include <thread>
+#include <condition_variable>
+#include <mutex>
 #include <unordered_map>
 
 #include "core/decode/classifier_model.h"
+#include "server/annotator.h"
 
 namespace bioner::bench {
 namespace {
@@ -116,25 +118,58 @@ StatusOr<InProcess> LoadInProcess(const std::string& repository,
 StatusOr<Run> RunModelOnly(InProcess& p, size_t num_models, const std::vector<Document>& docs,
                            int window, bool batching) {
   num_models = std::min(num_models, p.models.size());
-  const std::vector<TaggingModel> models(p.models.begin(), p.models.begin() + num_models);
   for (auto& c : p.counters) {
     c->calls = c->windows = c->real_tokens = c->padded_tokens = 0;
     c->run_seconds = 0;
   }
-  TagOptions o;
-  o.max_batch_tokens = batching ? kBatchTokensOn : kBatchTokensOff;
-  const size_t step = static_cast<size_t>(window);
+  // The server's batching: one Batcher (queue + worker thread) per model with the options
+  // ServerYaml gives the server, and its AnnotateDocument; only gRPC, the protobuf
+  // conversion and the client are left out.
+  server::BatcherOptions bo;
+  bo.max_batch_tokens = batching ? kBatchTokensOn : kBatchTokensOff;
+  bo.max_queue_delay = std::chrono::milliseconds(batching ? 5 : 0);
+  std::vector<std::shared_ptr<const server::ServingModel>> serving;
+  for (size_t i = 0; i < num_models; ++i) {
+    auto m = std::make_shared<server::ServingModel>();
+    m->tagging = p.models[i];
+    m->window.max_seq_len = std::min(m->tagging.model->max_seq_len(), 512);
+    m->batcher = std::make_unique<server::Batcher>(m->tagging.model, bo);
+    serving.push_back(std::move(m));
+  }
+  std::mutex mu;
+  std::condition_variable cv;
+  size_t in_flight = 0, done = 0;
+  Status status;
   ASSIGN_OR_RETURN(const double cpu0, ReadCpuSeconds(::getpid()));
   const Clock::time_point start = Clock::now();
-  Status status;
-  std::thread worker([&] {
-    for (size_t begin = 0; begin < docs.size() && status.ok(); begin += step) {
-      std::vector<Document> chunk(docs.begin() + begin, docs.begin() + std::min(docs.size(), begin + step));
-      status = TagDocuments(models, o, &chunk);
+  for (const Document& d : docs) {
+    {  // `window` documents in flight, as the client keeps
+      std::unique_lock<std::mutex> lock(mu);
+      cv.wait(lock, [&] { return in_flight < static_cast<size_t>(window); });
+      if (!status.ok()) break;
+      ++in_flight;
     }
-  });
-  worker.join();
+    Status s = server::AnnotateDocument(d, serving, nullptr, [&](StatusOr<Document> r) {
+      std::lock_guard<std::mutex> lock(mu);
+      if (!r.ok() && status.ok()) status = r.status().WithContext("document " + d.id());
+      --in_flight;
+      ++done;
+      cv.notify_all();
+    });
+    if (!s.ok()) {
+      std::unique_lock<std::mutex> lock(mu);
+      --in_flight;
+      if (status.ok()) status = s.WithContext("document " + d.id());
+      break;
+    }
+  }
+  {
+    std::unique_lock<std::mutex> lock(mu);
+    cv.wait(lock, [&] { return in_flight == 0; });
+  }
+  serving.clear();  // joins the workers
   RETURN_IF_ERROR(status);
+  if (done != docs.size()) return Internal("model-only tagged " + std::to_string(done) + " documents");
   const double seconds = Seconds(start);
   ASSIGN_OR_RETURN(const double cpu1, ReadCpuSeconds(::getpid()));
   double real = 0, padded = 0, calls = 0, windows = 0, in_model = 0;

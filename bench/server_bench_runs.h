@@ -7,10 +7,9 @@
 // so that arrival (or the start, for the first `window`) is document k's send time; its
 // latency is its own answer's arrival minus that.
 //
-// Model-only tags `window` documents at a time with core's TagDocuments: the same
-// tokenizer, windows, token budget (sorted longest first, packed up to max_batch_tokens)
-// and entity assembly, so its batches have about the shapes the server forms from the
-// `window` documents in flight.
+// Model-only runs the same documents through the server's own AnnotateDocument and one
+// Batcher (queue + worker thread) per model, with the server's batching options, keeping
+// `window` documents in flight: the server minus gRPC, protobuf conversion and the client.
 //
 // Not thread-safe: one run at a time.
 #ifndef BIONER_BENCH_SERVER_BENCH_RUNS_H_
@@ -37,7 +36,8 @@ struct Run {
   // CPU seconds used: the server process plus this one (the client), or this one alone
   // (model-only). On a shared machine docs per CPU-second is disturbed less than docs/s.
   double cpu_seconds = 0, docs_per_cpu_s = 0;
-  double model_share = -1;  // model-only: the share of the time inside the models' Run()
+  double model_share = -1;  // model-only: time inside the models' Run(), summed over the
+                            // models' workers, over the wall time
 };
 
 // max_batch_tokens of "batching on" (the server's default) and of "off" (1: the batcher
@@ -73,10 +73,8 @@ struct InProcess {
 StatusOr<InProcess> LoadInProcess(const std::string& repository,
                                   const std::vector<std::string>& types, int threads);
 
-// Tags `docs` with the first `num_models` models, `window` documents per TagDocuments call,
-// with max_batch_tokens kBatchTokensOn or kBatchTokensOff, on one worker thread as in the
-// server: run on this process's main thread the same forward passes took 1.4-1.7x the
-// CPU time (docs/BENCHMARKS.md, "Server"), which would flatter the server.
+// Tags `docs` with the first `num_models` models as described at the top, batching on
+// (max_batch_tokens kBatchTokensOn, the default padding cap and queue delay) or off.
 StatusOr<Run> RunModelOnly(InProcess& in_process, size_t num_models,
                            const std::vector<Document>& docs, int window, bool batching);
 

@@ -1,19 +1,43 @@
 #include "server/batcher.h"
 
 #include <algorithm>
-#include <numeric>
+#include <iterator>
 
 namespace bioner::server {
 
-size_t PlanBatch(const std::vector<size_t>& lengths, int64_t budget) {
-  size_t longest = 0, k = 0;
-  while (k < lengths.size()) {
-    const size_t next_longest = std::max(longest, lengths[k]);
-    if (k > 0 && static_cast<int64_t>((k + 1) * next_longest) > budget) break;
-    longest = next_longest;
-    ++k;
+BatchPlan PlanBatch(const LengthIndex& index, LengthIndex::const_iterator oldest, int64_t budget,
+                    int64_t max_padding_percent) {
+  BatchPlan plan;
+  if (oldest == index.end()) return plan;
+  plan.windows.push_back(oldest);
+  int64_t count = 1;
+  int64_t longest = static_cast<int64_t>(oldest->first);
+  int64_t real = longest;
+  // The nearest unpicked neighbours: `below` is the next one down (index order), `above` the
+  // next one up. Windows of equal length come after `oldest` (it arrived first): above.
+  LengthIndex::const_iterator below = oldest, above = std::next(oldest);
+  // Padding added by `it` joining, or -1 if the batch may not take it.
+  auto extra_padding = [&](LengthIndex::const_iterator it) -> int64_t {
+    const int64_t len = static_cast<int64_t>(it->first);
+    const int64_t padded = (count + 1) * std::max(longest, len);
+    const int64_t pad = padded - real - len;
+    if (padded > budget || 100 * pad > max_padding_percent * padded) return -1;
+    return pad - (count * longest - real);  // minus the padding there is already
+  };
+  for (;;) {
+    const int64_t down = below != index.begin() ? extra_padding(std::prev(below)) : -1;
+    const int64_t up = above != index.end() ? extra_padding(above) : -1;
+    if (down < 0 && up < 0) break;
+    const bool take_up =
+        up >= 0 && (down < 0 || up < down || (up == down && above->second < std::prev(below)->second));
+    const LengthIndex::const_iterator it = take_up ? above++ : --below;
+    plan.windows.push_back(it);
+    ++count;
+    longest = std::max(longest, static_cast<int64_t>(it->first));
+    real += static_cast<int64_t>(it->first);
   }
-  return k;
+  plan.full = (count + 1) * longest > budget;
+  return plan;
 }
 
 Batcher::Batcher(std::shared_ptr<WindowModel> model, BatcherOptions options,
@@ -38,13 +62,8 @@ int64_t Batcher::queued_tokens() const {
 
 Status Batcher::Submit(std::shared_ptr<const PreparedDocument> prepared,
                        std::shared_ptr<const WorkTicket> ticket, WindowCallback on_window) {
-  const auto& inputs = prepared->inputs;
-  if (inputs.empty()) return Status::Ok();
-  std::vector<size_t> order(inputs.size());
-  std::iota(order.begin(), order.end(), 0);
-  std::stable_sort(order.begin(), order.end(), [&](size_t a, size_t b) {
-    return inputs[a].size() > inputs[b].size();
-  });
+  const size_t num_inputs = prepared->inputs.size();
+  if (num_inputs == 0) return Status::Ok();
   const int64_t tokens = static_cast<int64_t>(prepared->num_tokens());
   auto submission = std::make_shared<Submission>(
       Submission{std::move(prepared), std::move(ticket), std::move(on_window)});
@@ -52,15 +71,18 @@ Status Batcher::Submit(std::shared_ptr<const PreparedDocument> prepared,
     std::lock_guard<std::mutex> lock(mu_);
     if (stopping_) return Unavailable("the model is shutting down");
     if (queued_tokens_ + tokens > options_.max_queued_tokens) {
-      if (metrics_.rejected) metrics_.rejected->Increment(static_cast<double>(order.size()));
+      if (metrics_.rejected) metrics_.rejected->Increment(static_cast<double>(num_inputs));
       return ResourceExhausted("the model queue is full: " + std::to_string(queued_tokens_) +
                                " tokens queued, " + std::to_string(tokens) +
                                " more would pass batching.max_queued_tokens (" +
                                std::to_string(options_.max_queued_tokens) + ")");
     }
     const Clock::time_point now = Clock::now();
-    for (size_t i : order) {
-      queue_.push_back(Item{submission, i, submission->prepared->inputs[i].size(), now});
+    for (size_t i = 0; i < num_inputs; ++i) {
+      const size_t length = submission->prepared->inputs[i].size();
+      const uint64_t arrival = next_arrival_++;
+      queue_.emplace_hint(queue_.end(), arrival, Item{submission, i, length, now});
+      by_length_.emplace(length, arrival);
     }
     queued_tokens_ += tokens;
     if (metrics_.queue_depth) metrics_.queue_depth->Increment(static_cast<double>(tokens));
@@ -69,27 +91,34 @@ Status Batcher::Submit(std::shared_ptr<const PreparedDocument> prepared,
   return Status::Ok();
 }
 
+Batcher::Item Batcher::TakeLocked(Queue::iterator it) {
+  Item item = std::move(it->second);
+  by_length_.erase({item.length, it->first});
+  queue_.erase(it);
+  queued_tokens_ -= static_cast<int64_t>(item.length);
+  return item;
+}
+
 void Batcher::TakeDeadLocked(std::vector<std::pair<Item, Status>>* dead) {
   const Clock::time_point now = Clock::now();
-  auto keep = queue_.begin();
-  for (auto it = queue_.begin(); it != queue_.end(); ++it) {
-    const WorkTicket* t = it->submission->ticket.get();
+  for (auto it = queue_.begin(); it != queue_.end();) {
+    const WorkTicket* t = it->second.submission->ticket.get();
+    Status status;
     if (t && t->cancelled()) {
-      dead->emplace_back(std::move(*it), Cancelled("the call was cancelled"));
+      status = Cancelled("the call was cancelled");
     } else if (t && t->deadline() <= now) {
-      dead->emplace_back(std::move(*it),
-                         Status(StatusCode::kDeadlineExceeded, "the deadline passed while queued"));
+      status = Status(StatusCode::kDeadlineExceeded, "the deadline passed while queued");
     } else {
-      if (keep != it) *keep = std::move(*it);
-      ++keep;
+      ++it;
       continue;
     }
-    queued_tokens_ -= static_cast<int64_t>(dead->back().first.length);
+    const Queue::iterator next = std::next(it);
+    dead->emplace_back(TakeLocked(it), std::move(status));
     if (metrics_.queue_depth) {
       metrics_.queue_depth->Decrement(static_cast<double>(dead->back().first.length));
     }
+    it = next;
   }
-  queue_.erase(keep, queue_.end());
 }
 
 void Batcher::Report(std::vector<std::pair<Item, Status>>* dead) {
@@ -108,7 +137,6 @@ void Batcher::Purge() {
 
 void Batcher::WorkerLoop() {
   std::vector<std::pair<Item, Status>> dead;
-  std::vector<size_t> lengths;
   for (;;) {
     std::vector<Item> batch;
     {
@@ -121,18 +149,21 @@ void Batcher::WorkerLoop() {
           cv_.wait(lock);
           continue;
         }
-        lengths.clear();
-        for (const Item& it : queue_) lengths.push_back(it.length);
-        const size_t n = PlanBatch(lengths, options_.max_batch_tokens);
-        const Clock::time_point due = queue_.front().enqueued + options_.max_queue_delay;
-        // A batch leaves when it is full (the next window would not fit), when its oldest
-        // window has waited long enough, or when the batcher is draining.
-        if (n < queue_.size() || stopping_ || Clock::now() >= due) {
-          for (size_t i = 0; i < n; ++i) {
-            queued_tokens_ -= static_cast<int64_t>(queue_.front().length);
-            batch.push_back(std::move(queue_.front()));
-            queue_.pop_front();
+        const Item& oldest = queue_.begin()->second;
+        const BatchPlan plan =
+            PlanBatch(by_length_, by_length_.find({oldest.length, queue_.begin()->first}),
+                      options_.max_batch_tokens, options_.max_padding_percent);
+        const Clock::time_point due = oldest.enqueued + options_.max_queue_delay;
+        // A batch leaves when no window could join it (the budget is reached), when windows
+        // it does not take are waiting (waiting would idle the model with work queued), when
+        // its oldest window has waited long enough, or when the batcher is draining.
+        if (plan.full || plan.windows.size() < queue_.size() || stopping_ || Clock::now() >= due) {
+          for (const LengthIndex::const_iterator& w : plan.windows) {
+            batch.push_back(TakeLocked(queue_.find(w->second)));  // erases *w last
           }
+          // Longest first, ties in arrival order: the order the model sees, fixed for tests.
+          std::stable_sort(batch.begin(), batch.end(),
+                           [](const Item& a, const Item& b) { return a.length > b.length; });
           break;
         }
         cv_.wait_until(lock, due);

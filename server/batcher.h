@@ -1,21 +1,29 @@
 // Batcher: the one queue in front of one model instance, with a token budget (STYLE.md §6,
 // after text-embeddings-inference's core/src/queue.rs).
 //
-// Windows (model inputs) of many documents wait in ONE bounded FIFO queue. A worker thread,
-// the only thread that calls the model's Run(), takes the longest FIFO prefix whose padded
-// size (windows x longest window) fits `max_batch_tokens` (at least one window), as soon as
-// such a batch is full or its oldest window has waited `max_queue_delay`. The windows of one
-// Submit() are queued longest first, so that windows of similar length meet in a batch and
-// padding stays small; the padding ratio of every batch is measured.
+// Windows (model inputs) of many documents wait in ONE bounded queue, indexed by arrival and
+// by length. A worker thread, the only thread that calls the model's Run(), plans each batch
+// over the whole queue (PlanBatch below): the OLDEST window always goes in the next batch
+// (bounded wait, no starvation), joined one by one by the queued windows of the nearest
+// lengths, as long as the padded size (windows x longest) fits `max_batch_tokens` and the
+// batch's padding stays within `max_padding_percent`. Taking a FIFO prefix instead padded
+// ~25-token title windows to the ~400 tokens of the abstract windows queued beside them (59 %
+// padding, docs/BENCHMARKS.md "Server"). The batch leaves at once when no window of any
+// length could join it (the budget is reached) or when other windows are waiting that it
+// does not take (the model would idle otherwise); else it waits for company until its
+// oldest window has waited `max_queue_delay`. The padding ratio of every batch is measured.
 //
 // Backpressure: Submit() never blocks. If the queued tokens would exceed `max_queued_tokens`,
 // it refuses the whole submission with RESOURCE_EXHAUSTED at once. A submission whose ticket
-// is cancelled or past its deadline is dropped from the queue (when its windows come up, or
+// is cancelled or past its deadline is dropped from the queue (when the worker looks next, or
 // at once through Purge()), and its callbacks get CANCELLED / DEADLINE_EXCEEDED.
 //
 // Every window of an accepted submission gets exactly one callback: its logits or an error.
 // Callbacks run on the worker thread (or the thread calling Purge()); they must not block
 // and must not call back into this batcher's Submit() while holding locks it would need.
+//
+// Cost per batch: O(k log n) for a batch of k windows out of n queued, plus the O(n) scan
+// for cancelled and expired windows.
 //
 // Thread safety: Submit(), Purge() and queued_tokens() may be called from any thread.
 // The destructor drains the queue (every queued window still runs) and joins the worker.
@@ -26,11 +34,13 @@
 #include <chrono>
 #include <condition_variable>
 #include <cstdint>
-#include <deque>
 #include <functional>
 #include <memory>
+#include <map>
 #include <mutex>
+#include <set>
 #include <thread>
+#include <utility>
 #include <vector>
 
 #include "core/decode/tagger.h"
@@ -64,13 +74,29 @@ class WorkTicket {
 
 struct BatcherOptions {
   int64_t max_batch_tokens = 8192;
+  // At most this share (in percent) of a batch's padded tokens may be padding; the oldest
+  // window alone is always allowed. 100: no cap.
+  int64_t max_padding_percent = 5;
   std::chrono::microseconds max_queue_delay{5000};
   int64_t max_queued_tokens = 262144;
 };
 
-// Number of windows, from the front of `lengths` (queue order), in the next batch: the
-// largest k >= 1 with k * max(lengths[0..k)) <= budget (1 if even one does not fit).
-size_t PlanBatch(const std::vector<size_t>& lengths, int64_t budget);
+// The queued windows as (length, arrival number); the arrival number is unique.
+using LengthIndex = std::set<std::pair<size_t, uint64_t>>;
+
+struct BatchPlan {
+  std::vector<LengthIndex::const_iterator> windows;  // `oldest` first, then in joining order
+  bool full = false;  // no further window of any length would fit the token budget
+};
+
+// The next batch: `oldest` (an element of `index`), even if it alone is over the budget,
+// then repeatedly the nearer-in-length of the two nearest unpicked windows (one shorter or
+// equal, one longer or equal in `index` order; the one adding less padding, ties: the
+// earlier arrival) while `windows x longest <= budget` and
+// `100 x (padded - real) <= max_padding_percent x padded` still hold after adding it.
+// Stops when neither neighbour may join. O(k) steps for a batch of k windows.
+BatchPlan PlanBatch(const LengthIndex& index, LengthIndex::const_iterator oldest, int64_t budget,
+                    int64_t max_padding_percent);
 
 class Batcher {
  public:
@@ -105,10 +131,13 @@ class Batcher {
     size_t length = 0;
     Clock::time_point enqueued;
   };
+  using Queue = std::map<uint64_t, Item>;  // by arrival number: begin() is the oldest
 
   void WorkerLoop();
   // Removes dead items (cancelled/expired) from the queue into `dead`; needs mu_.
   void TakeDeadLocked(std::vector<std::pair<Item, Status>>* dead);
+  // Removes one queued window (both indexes, the token count); needs mu_.
+  Item TakeLocked(Queue::iterator it);
   static void Report(std::vector<std::pair<Item, Status>>* dead);
   void RunBatch(std::vector<Item> batch);
 
@@ -118,7 +147,9 @@ class Batcher {
 
   mutable std::mutex mu_;
   std::condition_variable cv_;
-  std::deque<Item> queue_;
+  Queue queue_;
+  LengthIndex by_length_;  // the same windows as queue_, by (length, arrival number)
+  uint64_t next_arrival_ = 0;
   int64_t queued_tokens_ = 0;
   bool stopping_ = false;
   std::thread worker_;

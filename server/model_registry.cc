@@ -131,6 +131,7 @@ StatusOr<std::shared_ptr<const ServingModel>> ModelRegistry::Load(const std::str
   }
   BatcherOptions bo;
   bo.max_batch_tokens = config_.batching.max_batch_tokens;
+  bo.max_padding_percent = config_.batching.max_padding_percent;
   bo.max_queue_delay = std::chrono::milliseconds(config_.batching.max_queue_delay_ms);
   bo.max_queued_tokens = config_.batching.max_queued_tokens;
   model->batcher = std::make_unique<Batcher>(model->tagging.model, bo,

@@ -1,5 +1,6 @@
-// The server's Batcher against a fake WindowModel: literal expected batches, backpressure,
-// cancellation, deadlines, model failures and the padding metric.
+// The server's Batcher against a fake WindowModel: the batch plan (oldest first, joined by the
+// nearest lengths under the token budget and the padding cap) as literal expected batches,
+// backpressure, cancellation, deadlines, model failures and the padding metric.
 #include <gtest/gtest.h>
 
 #include <condition_variable>
@@ -73,22 +74,60 @@ struct Results {
   void WaitFor(size_t n) { std::unique_lock<std::mutex> l(mu); cv.wait(l, [&] { return got.size() >= n; }); }
 };
 
-BatcherOptions Options(int64_t budget, int64_t queue) {
+BatcherOptions Options(int64_t budget, int64_t queue, int64_t max_padding_percent = 5) {
   BatcherOptions o;
   o.max_batch_tokens = budget;
+  o.max_padding_percent = max_padding_percent;
   o.max_queue_delay = std::chrono::microseconds(0);
   o.max_queued_tokens = queue;
   return o;
 }
 
-TEST(PlanBatchTest, TakesTheLongestPrefixWithinThePaddedBudget) {
-  EXPECT_EQ(PlanBatch({10, 10, 10, 4}, 32), 3u);
-  EXPECT_EQ(PlanBatch({5, 20, 5}, 40), 2u);   // 2 x 20 fits, 3 x 20 does not
-  EXPECT_EQ(PlanBatch({40, 1}, 32), 1u);      // one window always goes, even over budget
-  EXPECT_EQ(PlanBatch({}, 32), 0u);
+// PlanBatch over windows of `lengths` that arrived in that order (arrival number = position):
+// the arrival numbers of the plan in joining order, and whether it is full.
+std::pair<std::vector<uint64_t>, bool> Plan(const std::vector<size_t>& lengths, int64_t budget,
+                                            int64_t max_padding_percent) {
+  LengthIndex index;
+  for (size_t i = 0; i < lengths.size(); ++i) index.emplace(lengths[i], i);
+  const auto oldest = lengths.empty() ? index.end() : index.find({lengths[0], 0});
+  const BatchPlan plan = PlanBatch(index, oldest, budget, max_padding_percent);
+  std::vector<uint64_t> arrivals;
+  for (const auto& it : plan.windows) arrivals.push_back(it->second);
+  return {arrivals, plan.full};
 }
 
-TEST(BatcherTest, OneSubmissionIsSortedByLengthAndPackedByTheBudget) {
+using PlanResult = std::pair<std::vector<uint64_t>, bool>;
+
+TEST(PlanBatchTest, TitlesJoinTitlesNotTheAbstractsQueuedBetweenThem) {
+  // Title and abstract windows of 4 documents, in arrival order. The oldest (a title, 25)
+  // takes the equal 25 (no padding), then 24 (1 more), then 26 (2 more: 4 of 104 = 3.8 %);
+  // an abstract would pad to 395 x 5. A FIFO prefix would have padded everything to 410.
+  EXPECT_EQ(Plan({25, 400, 24, 410, 26, 395, 25, 402}, 8192, 5),
+            (PlanResult{{0, 6, 2, 4}, false}));
+}
+
+TEST(PlanBatchTest, AbstractsJoinByNearestLengthWithinTheBudget) {
+  // 400 takes 402 (2 padding) before 395 (5), then 395 (7 more), then 410 (16 more: 33 of
+  // 1640 = 2.0 %); 25 would be 386 padding.
+  EXPECT_EQ(Plan({400, 25, 410, 395, 402}, 8192, 5), (PlanResult{{0, 4, 3, 2}, false}));
+  // With 1300 tokens, 4 x 410 does not fit, and no 4th window of any length would: full.
+  EXPECT_EQ(Plan({400, 25, 410, 395, 402}, 1300, 5), (PlanResult{{0, 4, 3}, true}));
+}
+
+TEST(PlanBatchTest, ThePaddingCapBoundsTheBatchNotTheBudget) {
+  EXPECT_EQ(Plan({7, 8, 7, 6, 7}, 100, 0), (PlanResult{{0, 2, 4}, false}));  // equal lengths only
+  EXPECT_EQ(Plan({10, 9, 11}, 100, 5), (PlanResult{{0, 1}, false}));  // 1 of 20; then 3 of 33 = 9 %
+  // No cap: the nearer neighbour first (ties: the earlier arrival), up to the budget.
+  EXPECT_EQ(Plan({5, 12, 7, 12, 3}, 24, 100), (PlanResult{{0, 2, 4}, true}));
+}
+
+TEST(PlanBatchTest, TheOldestWindowAlwaysGoesEvenOverTheBudget) {
+  EXPECT_EQ(Plan({600, 10}, 512, 5), (PlanResult{{0}, true}));
+  EXPECT_EQ(Plan({5, 5, 5}, 1, 5), (PlanResult{{0}, true}));  // max_batch_tokens 1: batching off
+  EXPECT_EQ(Plan({}, 32, 5), (PlanResult{{}, false}));
+}
+
+TEST(BatcherTest, OneSubmissionIsSplitByLengthUnderThePaddingCap) {
   auto model = std::make_shared<FakeModel>();
   Results results;
   {
@@ -96,33 +135,72 @@ TEST(BatcherTest, OneSubmissionIsSortedByLengthAndPackedByTheBudget) {
     ASSERT_TRUE(batcher.Submit(Doc({5, 12, 7, 12, 3}), nullptr, results.Callback()).ok());
     results.WaitFor(5);
   }
-  EXPECT_EQ(model->batches(), (std::vector<std::vector<size_t>>{{12, 12}, {7, 5, 3}}));
+  // 5 (the oldest) is joined by neither 3 nor 7 (2 of 10 or 14 tokens would be padding).
+  EXPECT_EQ(model->batches(), (std::vector<std::vector<size_t>>{{5}, {12, 12}, {7}, {3}}));
   ASSERT_EQ(results.got.size(), 5u);
   std::vector<size_t> inputs;
   for (const auto& [input, status] : results.got) {
     EXPECT_TRUE(status.ok()) << status;
     inputs.push_back(input);
   }
-  // Longest first (ties in submission order): inputs 1 and 3 (12), 2 (7), 0 (5), 4 (3).
-  EXPECT_EQ(inputs, (std::vector<size_t>{1, 3, 2, 0, 4}));
-  EXPECT_EQ(results.sizes, (std::vector<size_t>{36, 36, 21, 15, 9}));  // length x 3 labels
+  EXPECT_EQ(inputs, (std::vector<size_t>{0, 1, 3, 2, 4}));
+  EXPECT_EQ(results.sizes, (std::vector<size_t>{15, 36, 36, 21, 9}));  // length x 3 labels
 }
 
-TEST(BatcherTest, WindowsOfSeveralSubmissionsShareABatchInFifoOrder) {
+TEST(BatcherTest, WithoutACapTheBudgetPacksTheNearestLengthsLongestFirst) {
   auto model = std::make_shared<FakeModel>();
   Results results;
   {
-    Batcher batcher(model, Options(100, 1000));
+    Batcher batcher(model, Options(24, 1000, 100));
+    ASSERT_TRUE(batcher.Submit(Doc({5, 12, 7, 12, 3}), nullptr, results.Callback()).ok());
+    results.WaitFor(5);
+  }
+  EXPECT_EQ(model->batches(), (std::vector<std::vector<size_t>>{{7, 5, 3}, {12, 12}}));
+}
+
+TEST(BatcherTest, WindowsOfSeveralSubmissionsShareABatchByLength) {
+  auto model = std::make_shared<FakeModel>();
+  Results results;
+  {
+    Batcher batcher(model, Options(1000, 1000));
     model->Hold();
     ASSERT_TRUE(batcher.Submit(Doc({10}), nullptr, results.Callback()).ok());
     model->WaitRunning(1);
-    ASSERT_TRUE(batcher.Submit(Doc({4, 6}), nullptr, results.Callback()).ok());
-    ASSERT_TRUE(batcher.Submit(Doc({5}), nullptr, results.Callback()).ok());
-    EXPECT_EQ(batcher.queued_tokens(), 15);
+    ASSERT_TRUE(batcher.Submit(Doc({40, 60}), nullptr, results.Callback()).ok());
+    ASSERT_TRUE(batcher.Submit(Doc({61, 41}), nullptr, results.Callback()).ok());
+    EXPECT_EQ(batcher.queued_tokens(), 202);
     model->Release();
-    results.WaitFor(4);
+    results.WaitFor(5);
   }
-  EXPECT_EQ(model->batches(), (std::vector<std::vector<size_t>>{{10}, {6, 4, 5}}));
+  EXPECT_EQ(model->batches(), (std::vector<std::vector<size_t>>{{10}, {41, 40}, {61, 60}}));
+}
+
+TEST(BatcherTest, TheOldestWindowIsNeverPassedOver) {
+  auto model = std::make_shared<FakeModel>();
+  Results results;
+  {
+    Batcher batcher(model, Options(1000, 1000));
+    model->Hold();
+    ASSERT_TRUE(batcher.Submit(Doc({100}), nullptr, results.Callback()).ok());
+    model->WaitRunning(1);
+    ASSERT_TRUE(batcher.Submit(Doc({30}), nullptr, results.Callback()).ok());
+    ASSERT_TRUE(batcher.Submit(Doc({50, 50, 50}), nullptr, results.Callback()).ok());
+    model->Release();
+    results.WaitFor(5);
+  }
+  EXPECT_EQ(model->batches(), (std::vector<std::vector<size_t>>{{100}, {30}, {50, 50, 50}}));
+}
+
+TEST(BatcherTest, AFullBatchLeavesWithoutWaitingForTheQueueDelay) {
+  auto model = std::make_shared<FakeModel>();
+  Results results;
+  BatcherOptions o = Options(40, 1000);
+  o.max_queue_delay = std::chrono::hours(1);  // a partial batch would wait that long
+  Batcher batcher(model, o);
+  ASSERT_TRUE(batcher.Submit(Doc({20}), nullptr, results.Callback()).ok());
+  ASSERT_TRUE(batcher.Submit(Doc({20}), nullptr, results.Callback()).ok());
+  results.WaitFor(2);  // 2 x 20 fills the 40-token budget: it leaves at once
+  EXPECT_EQ(model->batches(), (std::vector<std::vector<size_t>>{{20, 20}}));
 }
 
 TEST(BatcherTest, AFullQueueRefusesAtOnceWithResourceExhausted) {
@@ -142,7 +220,7 @@ TEST(BatcherTest, AFullQueueRefusesAtOnceWithResourceExhausted) {
     model->Release();
     results.WaitFor(4);
   }
-  EXPECT_EQ(model->batches(), (std::vector<std::vector<size_t>>{{10}, {15, 15, 10}}));
+  EXPECT_EQ(model->batches(), (std::vector<std::vector<size_t>>{{10}, {15, 15}, {10}}));
   EXPECT_EQ(results.got.size(), 4u);
 }
 
@@ -212,7 +290,7 @@ TEST(BatcherTest, MeasuresBatchSizesAndPadding) {
   auto model = std::make_shared<FakeModel>();
   Results results;
   {
-    Batcher batcher(model, Options(24, 1000), metrics.ForModel("Disease"));
+    Batcher batcher(model, Options(24, 1000, 100), metrics.ForModel("Disease"));
     ASSERT_TRUE(batcher.Submit(Doc({5, 12, 7, 12, 3}), nullptr, results.Callback()).ok());
     results.WaitFor(5);
   }
@@ -222,7 +300,7 @@ TEST(BatcherTest, MeasuresBatchSizesAndPadding) {
       if (!m.label.empty() && m.label[0].value == "Disease") by_name[family.name] = m;
     }
   }
-  // Batches {12, 12} (24 padded, no padding) and {7, 5, 3} (21 padded, 6 padding).
+  // No cap: batches {7, 5, 3} (21 padded, 6 padding) and {12, 12} (24 padded, no padding).
   EXPECT_EQ(by_name["bioner_batch_padding_ratio"].histogram.sample_count, 2u);
   EXPECT_NEAR(by_name["bioner_batch_padding_ratio"].histogram.sample_sum, 6.0 / 21.0, 1e-9);
   EXPECT_EQ(by_name["bioner_batch_tokens"].histogram.sample_sum, 45.0);
