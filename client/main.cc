@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <cctype>
 #include <chrono>
+#include <cstdint>
 #include <cstdio>
 #include <iostream>
 #include <set>
@@ -29,7 +30,12 @@ std::vector<std::string> SplitComma(const std::string& s) {
 }
 
 void AddConnectionFlags(ArgParser* p) {
-  p->AddValue("server", "ADDR", "bioner-server address host:port", /*required=*/true);
+  p->AddValue("server", "ADDR",
+              "bioner-server address host:port, or a gRPC target (dns:///host:port, "
+              "ipv4:a:port,b:port)", /*required=*/true);
+  p->AddValue("load-balancing", "POLICY",
+              "pick_first|round_robin: one server, or calls spread over every address the "
+              "target resolves to", false, "pick_first");
   p->AddValue("token", "TOKEN", "bearer token (the server's auth.bearer_token_file)");
   p->AddValue("token-file", "FILE", "file holding the bearer token");
   p->AddBool("tls", "use TLS with the system root certificates");
@@ -40,6 +46,7 @@ void AddConnectionFlags(ArgParser* p) {
 StatusOr<ClientOptions> ConnectionOptions(const ArgParser& p) {
   ClientOptions o;
   o.server = p.Get("server");
+  o.load_balancing = p.Get("load-balancing");
   o.token = p.Get("token");
   if (p.Has("token-file")) {
     FILE* f = std::fopen(p.Get("token-file").c_str(), "rb");
@@ -81,7 +88,13 @@ int Annotate(int argc, char** argv) {
   p.AddValue("out", "FILE", "output file", /*required=*/true);
   p.AddValue("format", "NAME", "jsonl|pubtator|bioc-json|bioc-xml (default: from --out's name)");
   p.AddValue("types", "LIST", "entity types, comma-separated (default: all served)");
-  p.AddValue("window", "N", "documents in flight", false, "64");
+  p.AddValue("window", "N", "documents in flight (in all, shared by the streams)", false, "64");
+  p.AddValue("streams", "N",
+             "parallel AnnotateStream calls over the file's documents (with round_robin: "
+             "spread over the servers)", false, "1");
+  p.AddValue("documents-per-call", "N",
+             "a stream's call ends after N documents and a new one, placed anew by the load "
+             "balancer, takes the next (0: one call per stream)", false, "0");
   p.AddValue("attempts", "N", "stream attempts in a row without progress on UNAVAILABLE", false,
              "5");
   p.AddValue("backoff-ms", "MS", "first retry delay, doubled per attempt", false, "500");
@@ -90,10 +103,16 @@ int Annotate(int argc, char** argv) {
   StatusOr<ClientOptions> options = ConnectionOptions(p);
   if (!options.ok()) return Fail(options.status());
   for (auto [flag, field] : {std::pair<const char*, int*>{"window", &options->window},
+                             {"streams", &options->streams},
+                             {"documents-per-call", &options->documents_per_call},
                              {"attempts", &options->max_attempts},
                              {"backoff-ms", &options->initial_backoff_ms}}) {
     StatusOr<long long> v = p.GetInt(flag);
     if (!v.ok()) return Fail(v.status());
+    if (*v < 0 || *v > INT32_MAX) {
+      return Fail(InvalidArgument("--" + std::string(flag) + " " + std::to_string(*v) +
+                                  " is out of range"));
+    }
     *field = static_cast<int>(*v);
   }
   options->max_backoff_ms = std::max(options->max_backoff_ms, options->initial_backoff_ms);
@@ -190,7 +209,7 @@ int main(int argc, char** argv) {
   return bioner::RunSubcommand(
       "bioner-client",
       {
-          {"annotate", "--server ADDR --in FILE --out FILE [--types T,...] [--format F] [--resume]   tag a file of documents", bioner::client::Annotate},
+          {"annotate", "--server ADDR --in FILE --out FILE [--types T,...] [--format F] [--resume] [--load-balancing round_robin --streams N]   tag a file of documents", bioner::client::Annotate},
           {"models", "--server ADDR   the models the server serves", bioner::client::Models},
       },
       argc, argv);

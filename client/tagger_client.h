@@ -5,13 +5,25 @@
 //   ASSIGN_OR_RETURN(auto client, TaggerClient::Connect({.server = "localhost:50051"}));
 //   Status s = client->AnnotateStream(docs, {"Disease"}, on_document, on_error);
 //
-// AnnotateStream keeps at most `window` documents in flight on one AnnotateStream call, and
-// when the call fails with UNAVAILABLE (server restarting, connection lost) opens a new one
-// after an exponential backoff and resends the documents not yet answered; a document is
-// reported exactly once, to on_document or to on_error.
+// AnnotateStream splits the documents over `streams` AnnotateStream calls (document i to call
+// i % streams), each with at most window / streams documents in flight, and when a call fails
+// with UNAVAILABLE (server restarting, connection lost, GOAWAY grace over) opens a new one for
+// that share after an exponential backoff and resends its documents not yet answered; a
+// document is reported exactly once, to on_document or to on_error.
+//
+// Load balancing: `load_balancing` is the gRPC policy of the channel. "pick_first" (gRPC's
+// default) sends every call to one address; "round_robin" spreads the calls over every
+// address the target resolves to (e.g. dns:/// of a headless Service, or
+// "ipv4:10.0.0.1:50051,10.0.0.2:50051"). A call stays on its server for its life, so only
+// streams > 1 spreads one AnnotateStream run. round_robin places a call among the servers
+// connected when it starts: the streams are opened once the channel is connected (and
+// 250 ms more, for the other servers), and documents_per_call > 0 makes each stream a
+// series of calls, each placed anew, so that the run keeps spreading over the servers that
+// connected late or were added since.
 //
 // Thread safety: one TaggerClient may be used by several threads; each call is independent.
-// The callbacks run on the calling thread, one at a time.
+// The callbacks run one at a time: on the calling thread when streams == 1, otherwise on the
+// threads of the streams (serialised by a mutex, so they need no locking of their own).
 #ifndef BIONER_CLIENT_TAGGER_CLIENT_H_
 #define BIONER_CLIENT_TAGGER_CLIENT_H_
 
@@ -30,7 +42,11 @@ struct ClientOptions {
   std::string token;               // sent as "authorization: Bearer <token>"; empty: none
   bool tls = false;                // TLS with the system roots, or root_cert_file's
   std::string root_cert_file;      // PEM roots; implies tls
-  int window = 64;                 // documents in flight per stream, >= 1
+  int window = 64;                 // documents in flight in all, >= streams
+  int streams = 1;                 // parallel AnnotateStream calls per run, 1..256
+  int documents_per_call = 0;      // a stream's call ends after this many, the next call
+                                   // takes the next ones (and is placed anew); 0: no limit
+  std::string load_balancing = "pick_first";  // gRPC policy: "pick_first" or "round_robin"
   int max_attempts = 5;            // stream attempts in a row without progress, >= 1
   int initial_backoff_ms = 500;    // doubled after each failed attempt ...
   int max_backoff_ms = 30000;      // ... up to this

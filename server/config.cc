@@ -134,6 +134,7 @@ Status Parse(const YAML::Node& root, const std::string& source, ServerConfig* c)
   }));
   top.On("batching", Nested(source, [&](MappingReader* r) {
     r->On("max_batch_tokens", Int(source, &c->batching.max_batch_tokens, 1, 1 << 24));
+    r->On("max_padding_percent", Int(source, &c->batching.max_padding_percent, 0, 100));
     r->On("max_queue_delay_ms", Int(source, &c->batching.max_queue_delay_ms, 0, 60000));
     r->On("max_queued_tokens", Int(source, &c->batching.max_queued_tokens, 1));
   }));
@@ -142,6 +143,8 @@ Status Parse(const YAML::Node& root, const std::string& source, ServerConfig* c)
     r->On("max_message_bytes", Int(source, &c->limits.max_message_bytes, 1024, INT32_MAX));
     r->On("max_concurrent_streams", Int(source, &c->limits.max_concurrent_streams, 1, INT32_MAX));
     r->On("max_connection_age_s", Int(source, &c->limits.max_connection_age_s, 0, INT32_MAX / 1000));
+    r->On("max_connection_age_grace_s",
+          Int(source, &c->limits.max_connection_age_grace_s, 0, INT32_MAX / 1000));
     r->On("max_stream_inflight_documents", Int(source, &c->limits.max_stream_inflight_documents, 1, 1 << 20));
   }));
   top.On("tls", Nested(source, [&](MappingReader* r) {
@@ -159,6 +162,11 @@ Status Parse(const YAML::Node& root, const std::string& source, ServerConfig* c)
   if (c->models.repository.empty()) return InvalidArgument(source + ": models.repository: must not be empty");
   if (c->tls.cert.empty() != c->tls.key.empty()) {
     return InvalidArgument(source + ": tls: cert and key must be given together");
+  }
+  // The grace period only starts at max_connection_age's GOAWAY: alone it would do nothing.
+  if (c->limits.max_connection_age_grace_s > 0 && c->limits.max_connection_age_s == 0) {
+    return InvalidArgument(source + ": limits.max_connection_age_grace_s: needs "
+                           "limits.max_connection_age_s > 0 (the grace follows that GOAWAY)");
   }
   if (c->batching.max_queued_tokens < c->batching.max_batch_tokens) {
     return InvalidArgument(source + ": batching.max_queued_tokens: " +

@@ -27,6 +27,7 @@ struct ModelsConfig {
 
 struct BatchingConfig {
   int64_t max_batch_tokens = 8192;     // padded tokens (items x longest) per model call
+  int64_t max_padding_percent = 5;     // of a batch's padded tokens at most (100: no cap)
   int64_t max_queue_delay_ms = 5;      // how long a partial batch waits for company
   int64_t max_queued_tokens = 262144;  // per model; beyond it work is refused
 };
@@ -36,6 +37,7 @@ struct LimitsConfig {
   int64_t max_message_bytes = 16 << 20;   // gRPC receive/send message size
   int64_t max_concurrent_streams = 100;   // HTTP/2 streams per connection
   int64_t max_connection_age_s = 0;       // 0: connections live forever
+  int64_t max_connection_age_grace_s = 0;  // calls' time after that GOAWAY; 0: gRPC's (infinite)
   int64_t max_stream_inflight_documents = 64;  // per AnnotateStream call; reading pauses
 };
 

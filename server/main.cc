@@ -122,6 +122,13 @@ int Serve(const ServerConfig& config, const sigset_t& signals) {
     builder.AddChannelArgument(GRPC_ARG_MAX_CONNECTION_AGE_MS,
                                static_cast<int>(config.limits.max_connection_age_s * 1000));
   }
+  // Without a grace, a call open at the GOAWAY keeps its connection (and pod) forever: one
+  // long AnnotateStream would never move. After the grace gRPC ends it with UNAVAILABLE,
+  // which bioner-client retries on a new call.
+  if (config.limits.max_connection_age_grace_s > 0) {
+    builder.AddChannelArgument(GRPC_ARG_MAX_CONNECTION_AGE_GRACE_MS,
+                               static_cast<int>(config.limits.max_connection_age_grace_s * 1000));
+  }
   std::unique_ptr<grpc::Server> server = builder.BuildAndStart();
   if (!server || port == 0) {
     Log("cannot listen on " + config.listen);

@@ -1,5 +1,7 @@
 #include "server/metrics.h"
 
+#include <vector>
+
 namespace bioner::server {
 namespace {
 
@@ -14,6 +16,27 @@ Histogram::BucketBoundaries TokenBuckets() {
 Histogram::BucketBoundaries ItemBuckets() { return {1, 2, 4, 8, 16, 32, 64, 128, 256}; }
 Histogram::BucketBoundaries RatioBuckets() { return {0.01, 0.05, 0.1, 0.2, 0.3, 0.5, 0.7, 0.9}; }
 
+// The RPC outcomes the server's code can produce, created at 0 up front: a counter series
+// that first appears at 1 is invisible to increase()/rate(), so its first event never alerts.
+// Annotate: the call's status (docs/SERVER.md "Errors", shutdown, model failure);
+// AnnotateStream: per-document errors travel in the responses, the call itself ends OK,
+// UNAUTHENTICATED or CANCELLED; ListModels: OK or UNAUTHENTICATED. Other codes still get a
+// series on their first event.
+struct MethodCodes {
+  const char* method;
+  std::vector<const char*> codes;
+};
+const std::vector<MethodCodes>& KnownOutcomes() {
+  static const auto* known = new std::vector<MethodCodes>{
+      {"Annotate",
+       {"OK", "INVALID_ARGUMENT", "UNAUTHENTICATED", "RESOURCE_EXHAUSTED", "DEADLINE_EXCEEDED",
+        "CANCELLED", "UNAVAILABLE", "INTERNAL"}},
+      {"AnnotateStream", {"OK", "UNAUTHENTICATED", "CANCELLED"}},
+      {"ListModels", {"OK", "UNAUTHENTICATED"}},
+  };
+  return *known;
+}
+
 }  // namespace
 
 ServerMetrics::ServerMetrics(std::shared_ptr<prometheus::Registry> registry)
@@ -24,7 +47,8 @@ ServerMetrics::ServerMetrics(std::shared_ptr<prometheus::Registry> registry)
                     .Register(*registry_)),
       request_duration_(prometheus::BuildHistogram()
                             .Name("bioner_request_duration_seconds")
-                            .Help("RPC latency (for streams: per document) by method")
+                            .Help("RPC duration by method, from the call's start to its "
+                                  "status (an AnnotateStream call: its whole life)")
                             .Register(*registry_)),
       documents_(&prometheus::BuildCounter()
                       .Name("bioner_documents_total")
@@ -78,7 +102,12 @@ ServerMetrics::ServerMetrics(std::shared_ptr<prometheus::Registry> registry)
       model_info_(prometheus::BuildGauge()
                       .Name("bioner_model_info")
                       .Help("The serving model version of each entity type (value 1)")
-                      .Register(*registry_)) {}
+                      .Register(*registry_)) {
+  for (const MethodCodes& m : KnownOutcomes()) {
+    for (const char* code : m.codes) requests_.Add({{"method", m.method}, {"code", code}});
+    request_duration_.Add({{"method", m.method}}, SecondsBuckets());
+  }
+}
 
 void ServerMetrics::ObserveRequest(const std::string& method, const std::string& code,
                                    double seconds) {
@@ -97,15 +126,25 @@ BatcherMetrics ServerMetrics::ForModel(const std::string& entity_type) {
   m.queue_depth = &queue_depth_.Add(l);
   m.tokens = &tokens_.Add(l);
   m.rejected = &rejected_.Add(l);
+  AddModelCounters(entity_type);
   return m;
 }
 
+void ServerMetrics::AddModelCounters(const std::string& entity_type) {
+  const prometheus::Labels l{{"entity_type", entity_type}};
+  loads_.Add(l);
+  reloads_.Add(l);
+  load_failures_.Add(l);
+}
+
 void ServerMetrics::ModelLoaded(const std::string& entity_type, bool reload) {
+  AddModelCounters(entity_type);
   loads_.Add({{"entity_type", entity_type}}).Increment();
   if (reload) reloads_.Add({{"entity_type", entity_type}}).Increment();
 }
 
 void ServerMetrics::ModelLoadFailed(const std::string& entity_type) {
+  AddModelCounters(entity_type);
   load_failures_.Add({{"entity_type", entity_type}}).Increment();
 }
 

@@ -2,6 +2,9 @@
 // registry (STYLE.md §10). Names follow Prometheus conventions: `bioner_` prefix, base units
 // (seconds, tokens), `_total` for counters. Labels are low-cardinality: the RPC method and
 // status code, the entity type of a model; the serving version only on the info metric.
+// Counter children that can be known in advance (each method with the codes it can end with,
+// each model's load counters once it loads) are created at 0, so that increase() sees the
+// first event.
 //
 // Thread safety: prometheus-cpp metrics are thread-safe; the family getters below add
 // children under the family's own lock. Model info updates are serialised by a mutex here.
@@ -44,6 +47,8 @@ class ServerMetrics {
   void ObserveRequest(const std::string& method, const std::string& code, double seconds);
   void AddDocuments(double n) { documents_->Increment(n); }
 
+  // Also creates the type's load/reload/failure counters at 0 (it runs at each load, before
+  // ModelLoaded), so the first refused reload is an increase Prometheus sees.
   BatcherMetrics ForModel(const std::string& entity_type);
 
   void ModelLoaded(const std::string& entity_type, bool reload);
@@ -52,6 +57,8 @@ class ServerMetrics {
   void SetServingVersion(const std::string& entity_type, const std::string& version);
 
  private:
+  void AddModelCounters(const std::string& entity_type);
+
   std::shared_ptr<prometheus::Registry> registry_;
   prometheus::Family<prometheus::Counter>& requests_;
   prometheus::Family<prometheus::Histogram>& request_duration_;

@@ -1,7 +1,7 @@
 // bioner-client and bioner_client end to end against the real bioner-server binary on a free
 // loopback port with tiny random models: annotation of JSONL, PubMed XML and plain text,
-// resume after a partial output and after a kill, per-document errors, authentication and
-// an unreachable server.
+// resume after a partial output and after a kill, per-document errors, authentication, an
+// unreachable server, and parallel streams spread by round_robin over two servers.
 #include <gtest/gtest.h>
 
 #include <fstream>
@@ -298,6 +298,127 @@ TEST_F(ClientTest, LibraryListModelsAndStream) {
 
   o.window = 0;
   EXPECT_FALSE(client::TaggerClient::Connect(o).ok());
+  o.window = 2;
+  o.streams = 3;  // more streams than documents in flight
+  StatusOr<std::unique_ptr<client::TaggerClient>> refused = client::TaggerClient::Connect(o);
+  ASSERT_FALSE(refused.ok());
+  EXPECT_NE(refused.status().message().find("streams (3) must not exceed window (2)"),
+            std::string::npos) << refused.status();
+  o.streams = 1;
+  o.load_balancing = "least_request";
+  refused = client::TaggerClient::Connect(o);
+  ASSERT_FALSE(refused.ok());
+  EXPECT_NE(refused.status().message().find("load_balancing 'least_request'"), std::string::npos)
+      << refused.status();
+}
+
+TEST_F(ClientTest, LibraryStreamsDeliverEachDocumentOnceAndStopTogether) {
+  client::ClientOptions o;
+  o.server = server_->address();
+  o.token = kToken;
+  o.window = 8;
+  o.streams = 4;
+  StatusOr<std::unique_ptr<client::TaggerClient>> c = client::TaggerClient::Connect(o);
+  ASSERT_TRUE(c.ok()) << c.status();
+  const std::vector<Document> docs = MakeDocs(30);
+  std::map<std::string, Document> got;
+  bool inside = false;  // the callbacks are serialised: never two at once
+  Status s = (*c)->AnnotateStream(
+      docs, {"Disease"},
+      [&](Document d) {
+        EXPECT_FALSE(inside);
+        inside = true;
+        EXPECT_TRUE(got.emplace(d.id(), std::move(d)).second);
+        inside = false;
+        return Status::Ok();
+      },
+      [&](const std::string& id, const Status& e) { ADD_FAILURE() << id << ": " << e; });
+  ASSERT_TRUE(s.ok()) << s;
+  ExpectAllAnnotated(docs, got);
+
+  // One stream's callback error ends every stream, and is what the run returns.
+  int calls = 0;
+  s = (*c)->AnnotateStream(
+      docs, {},
+      [&](Document) {
+        ++calls;
+        return DataLoss("disk full");
+      },
+      [](const std::string&, const Status&) {});
+  EXPECT_EQ(s.code(), StatusCode::kDataLoss) << s;
+  EXPECT_GE(calls, 1);
+  EXPECT_LE(calls, 4);  // at most one answer per stream reached the callback
+}
+
+// Two servers behind one target: round_robin with two streams of short calls gives both of
+// them work, the output holds every document once, and a resumed run completes it exactly.
+TEST_F(ClientTest, RoundRobinStreamsSpreadOverServers) {
+  testing::ServerProcess second;
+  ASSERT_TRUE(second.Start(Path("server.yaml")).ok());
+  // Series that can be known in advance exist at 0 before their first event (so that
+  // Prometheus' increase() sees the first one).
+  StatusOr<std::string> fresh = testing::ScrapeMetrics(second.metrics_port());
+  ASSERT_TRUE(fresh.ok()) << fresh.status();
+  for (const char* series :
+       {R"(bioner_requests_total{code="OK",method="AnnotateStream"} 0)",
+        R"(bioner_requests_total{code="UNAUTHENTICATED",method="ListModels"} 0)",
+        R"(bioner_requests_total{code="RESOURCE_EXHAUSTED",method="Annotate"} 0)",
+        R"(bioner_model_load_failures_total{entity_type="Disease"} 0)",
+        R"(bioner_model_reloads_total{entity_type="Chemical"} 0)",
+        R"(bioner_request_duration_seconds_count{method="AnnotateStream"} 0)"}) {
+    EXPECT_NE(fresh->find(series), std::string::npos) << series << "\n" << *fresh;
+  }
+
+  const std::string streams_ok = R"(bioner_requests_total{code="OK",method="AnnotateStream"})";
+  auto counts = [&](const testing::ServerProcess& server) {
+    StatusOr<std::string> m = testing::ScrapeMetrics(server.metrics_port());
+    EXPECT_TRUE(m.ok()) << m.status();
+    return std::pair<double, double>{
+        m.ok() ? testing::MetricValue(*m, streams_ok) : -1,
+        m.ok() ? testing::MetricValue(*m, "bioner_documents_total") : -1};
+  };
+  const auto first_before = counts(*server_);
+  const auto second_before = counts(second);
+
+  const std::vector<Document> docs = MakeDocs(60);
+  const std::string in = WriteInput("rr.jsonl", docs);
+  const std::string target =
+      "ipv4:127.0.0.1:" + std::to_string(server_->port()) + ",127.0.0.1:" +
+      std::to_string(second.port());
+  const std::string rr = kClient + " annotate --server " + target + " --token " + kToken +
+                         " --load-balancing round_robin --streams 2 --window 4"
+                         " --documents-per-call 5 --in " + in;
+  testing::ProcessResult r = testing::RunProcess(rr + " --out " + Path("rr.out.jsonl"));
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  ExpectAllAnnotated(docs, ReadOutput(Path("rr.out.jsonl")));
+
+  const auto first_after = counts(*server_);
+  const auto second_after = counts(second);
+  // 60 documents in calls of 5: 12 calls, each placed by round_robin, and both servers got
+  // some of them and their documents.
+  const double first_calls = first_after.first - first_before.first;
+  const double second_calls = second_after.first - second_before.first;
+  EXPECT_EQ(first_calls + second_calls, 12);
+  EXPECT_GE(first_calls, 1);
+  EXPECT_GE(second_calls, 1);
+  EXPECT_EQ(first_after.second - first_before.second, 5 * first_calls);
+  EXPECT_EQ(second_after.second - second_before.second, 5 * second_calls);
+
+  // Resume over the same target and streams: 20 complete lines kept, the rest added once.
+  std::istringstream full(*ReadFile(Path("rr.out.jsonl")));
+  std::string line, partial;
+  for (int i = 0; i < 20 && std::getline(full, line); ++i) partial += line + "\n";
+  std::ofstream(Path("rr.partial.jsonl"), std::ios::binary) << partial;
+  r = testing::RunProcess(rr + " --out " + Path("rr.partial.jsonl") + " --resume");
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_NE(r.err.find("20 documents already in"), std::string::npos) << r.err;
+  ExpectAllAnnotated(docs, ReadOutput(Path("rr.partial.jsonl")));
+
+  // A bad policy name is refused before any work.
+  r = testing::RunProcess(kClient + " annotate --server " + target +
+                          " --load-balancing random --in " + in + " --out " + Path("x.jsonl"));
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_NE(r.err.find("load_balancing 'random'"), std::string::npos) << r.err;
 }
 
 }  // namespace

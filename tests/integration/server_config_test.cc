@@ -106,6 +106,18 @@ TEST(ServerConfigTest, BadValuesAreRefusedByTheirKey) {
   ExpectRefused("listen: [a, b]\n", "listen: expected a string");
 }
 
+TEST(ServerConfigTest, ConnectionAgeGraceNeedsAnAgeAndARange) {
+  auto c = ParseServerConfig("limits:\n  max_connection_age_s: 300\n  max_connection_age_grace_s: 60\n",
+                             "test.yaml");
+  ASSERT_TRUE(c.ok()) << c.status();
+  EXPECT_EQ(c->limits.max_connection_age_grace_s, 60);
+  EXPECT_EQ(ParseServerConfig("", "test.yaml")->limits.max_connection_age_grace_s, 0);
+  ExpectRefused("limits:\n  max_connection_age_grace_s: 60\n",
+                "limits.max_connection_age_grace_s: needs limits.max_connection_age_s > 0");
+  ExpectRefused("limits:\n  max_connection_age_s: 300\n  max_connection_age_grace_s: -1\n",
+                "limits.max_connection_age_grace_s: -1 is out of range");
+}
+
 TEST(ServerConfigTest, YamlSyntaxErrorsNameTheLine) {
   ExpectRefused("listen: x:1\nbatching: {max_batch_tokens: 3\n", "line ");
 }
