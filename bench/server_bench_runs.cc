@@ -6,6 +6,7 @@
 #include <chrono>
 #include <condition_variable>
 #include <mutex>
+#include <thread>
 #include <unordered_map>
 
 #include "core/decode/classifier_model.h"
@@ -166,6 +167,11 @@ StatusOr<Run> RunModelOnly(InProcess& p, size_t num_models, const std::vector<Do
   {
     std::unique_lock<std::mutex> lock(mu);
     cv.wait(lock, [&] { return in_flight == 0; });
+  }
+  // The last callback's closure may still hold a model on that model's own worker thread;
+  // destroying a Batcher there would join the thread from itself (as ModelRegistry, wait).
+  for (const auto& m : serving) {
+    while (m.use_count() > 1) std::this_thread::sleep_for(std::chrono::milliseconds(1));
   }
   serving.clear();  // joins the workers
   RETURN_IF_ERROR(status);
