@@ -10,6 +10,7 @@
 #include <grpcpp/ext/proto_server_reflection_plugin.h>
 #include <grpcpp/grpcpp.h>
 #include <grpcpp/health_check_service_interface.h>
+#include <malloc.h>
 #include <pthread.h>
 #include <signal.h>
 
@@ -158,6 +159,11 @@ int Serve(const ServerConfig& config, const sigset_t& signals) {
 }  // namespace bioner::server
 
 int main(int argc, char** argv) {
+  // glibc gives every thread that allocates its own malloc arena and keeps freed memory in
+  // it; each model's worker (and its torch threads) then holds its own high-water mark of
+  // activations. Two arenas: 940 -> 789 MB resident after bench/server_bench with 5 models
+  // (docs/BENCHMARKS.md "Server"), no measurable slowdown (a forward pass allocates little).
+  mallopt(M_ARENA_MAX, 2);
   // Before any thread exists, so that every thread inherits the mask and only sigwait()
   // in the main thread sees these signals.
   sigset_t signals;
