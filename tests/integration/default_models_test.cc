@@ -81,7 +81,9 @@ TEST(DefaultModels, ReproduceTheirRecordedTestF1ThroughTheTools) {
     const double f1 = got["strict"]["per_corpus"][corpus]["f1"].get<double>();
     // Same weights, same decoding; only batch composition differs (float summation order).
     EXPECT_NEAR(f1, want, 0.01);
-    EXPECT_GT(f1, 0.3) << "an untrained model scores near 0";
+    // The weakest shipped model scores 0.04 here (CellLine on CLL, docs/MODELS.md); a
+    // random-weight one scores about 0.
+    EXPECT_GT(f1, 0.02) << "an untrained model scores near 0";
   }
   fs::remove_all(tmp);
 }
