@@ -22,19 +22,12 @@ import sys
 
 import yaml
 
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import checks  # noqa: E402
+
 source, tools, work = (os.path.abspath(a) for a in sys.argv[1:4])
 deploy = os.path.join(source, "deploy")
-passed = failed = 0
-
-
-def check(name, cond, detail=""):
-    global passed, failed
-    if cond:
-        passed += 1
-        print(f"[ OK ] {name}", flush=True)
-    else:
-        failed += 1
-        print(f"[FAIL] {name} {detail}", flush=True)
+check = checks.Checks()
 
 
 def kustomize(path):
@@ -248,5 +241,4 @@ try:
     main()
 except Exception as e:  # a set-up failure is a failure
     check("set-up", False, repr(e))
-print(f"{passed} passed, {failed} failed")
-sys.exit(1 if failed else 0)
+check.finish()

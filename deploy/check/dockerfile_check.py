@@ -29,23 +29,14 @@ import sys
 import yaml
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import checks  # noqa: E402
 import dockerfile  # noqa: E402
 
 source, build, tools = (os.path.abspath(a) for a in sys.argv[1:4])
-passed = failed = 0
+check = checks.Checks()
 PROGRAMS = ["server/bioner-server", "client/bioner-client", "trainer/bioner-trainer"]
 # Listed runtime packages that no program links directly, and why.
 NOT_LINKED = {"ca-certificates": "TLS roots for the trainer's corpus downloads (libcurl)"}
-
-
-def check(name, cond, detail=""):
-    global passed, failed
-    if cond:
-        passed += 1
-        print(f"[ OK ] {name}", flush=True)
-    else:
-        failed += 1
-        print(f"[FAIL] {name} {detail}", flush=True)
 
 
 def run_lines(stage):
@@ -236,5 +227,4 @@ except Exception as e:  # a set-up failure is a failure
     import traceback
     traceback.print_exc()
     check("set-up", False, repr(e))
-print(f"{passed} passed, {failed} failed")
-sys.exit(1 if failed else 0)
+check.finish()

@@ -35,12 +35,13 @@ import urllib.request
 import yaml
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import checks  # noqa: E402
 import promql_names  # noqa: E402
 
 build, source, shared = sys.argv[1:4]
 work = tempfile.mkdtemp(prefix="bioner_prom_")
 procs = []
-passed = failed = 0
+check = checks.Checks()
 # The trainer daemon's metric names, agreed with its author (used when `serve` is missing).
 TRAINER_METRICS = {
     "bioner_trainer_jobs", "bioner_trainer_jobs_finished_total", "bioner_trainer_epoch",
@@ -49,16 +50,6 @@ TRAINER_METRICS = {
 }
 # Series Prometheus makes itself for every target.
 SYNTHETIC = {"up", "scrape_duration_seconds", "scrape_samples_scraped", "ALERTS", "ALERTS_FOR_STATE"}
-
-
-def check(name, cond, detail=""):
-    global passed, failed
-    if cond:
-        passed += 1
-        print(f"[ OK ] {name}", flush=True)
-    else:
-        failed += 1
-        print(f"[FAIL] {name} {detail}", flush=True)
 
 
 def free_port():
@@ -409,12 +400,11 @@ finally:
             p.wait(timeout=20)
         except subprocess.TimeoutExpired:
             p.kill()
-    if failed:
+    if check.failed:
         for name in ("server", "trainer", "prometheus"):
             path = os.path.join(work, name + ".log")
             if os.path.exists(path):
                 print(f"--- {name}.log (tail)\n" + open(path).read()[-3000:])
     shutil.rmtree(work, ignore_errors=True)
 
-print(f"{passed} passed, {failed} failed")
-sys.exit(1 if failed else 0)
+check.finish()
