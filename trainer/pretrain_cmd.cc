@@ -45,14 +45,7 @@ Status ReadNumbers(const ArgParser& a, train::PretrainConfig* c) {
                      RealFlag{"weight-decay", &c->weight_decay}, RealFlag{"max-grad-norm", &c->max_grad_norm},
                      RealFlag{"mask-probability", &c->mask_probability}, RealFlag{"dropout", &c->dropout},
                      RealFlag{"max-minutes", &c->max_minutes}}) {
-    const std::string& text = a.Get(f.name);
-    try {
-      size_t used = 0;
-      *f.out = std::stod(text, &used);
-      if (used != text.size()) throw std::invalid_argument(text);
-    } catch (const std::exception&) {
-      return InvalidArgument(std::string("--") + f.name + " must be a number, got '" + text + "'");
-    }
+    ASSIGN_OR_RETURN(*f.out, a.GetDouble(f.name));
   }
   return Status::Ok();
 }

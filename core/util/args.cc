@@ -115,6 +115,17 @@ StatusOr<long long> ArgParser::GetInt(const std::string& name) const {
   return InvalidArgument(program_ + ": --" + name + " expects an integer, got '" + v + "'");
 }
 
+StatusOr<double> ArgParser::GetDouble(const std::string& name) const {
+  const std::string& v = Get(name);
+  try {
+    size_t used = 0;
+    double x = std::stod(v, &used);
+    if (used == v.size()) return x;
+  } catch (const std::exception&) {
+  }
+  return InvalidArgument(program_ + ": --" + name + " expects a number, got '" + v + "'");
+}
+
 std::string ArgParser::Usage() const {
   std::ostringstream os;
   os << "usage: " << program_ << " [flags]\n" << summary_ << "\n\nflags:\n";

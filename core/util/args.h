@@ -44,6 +44,8 @@ class ArgParser {
   const std::vector<std::string>& GetList(const std::string& name) const;
   // Parses an integer flag; the error names the flag.
   StatusOr<long long> GetInt(const std::string& name) const;
+  // Parses a number flag (the whole value, e.g. "5e-4"); the error names the flag.
+  StatusOr<double> GetDouble(const std::string& name) const;
   // Non-flag arguments, in order.
   const std::vector<std::string>& positional() const { return positional_; }
 

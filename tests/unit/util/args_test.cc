@@ -46,6 +46,17 @@ TEST(ArgParser, ErrorsNameTheFlag) {
   EXPECT_FALSE(p4.GetInt("n").ok());
 }
 
+TEST(ArgParser, Doubles) {
+  ArgParser p("prog", "summary");
+  p.AddValue("lr", "LR", "learning rate", false, "5e-4");
+  p.AddValue("bad", "X", "not a number", false, "0.1x");
+  ASSERT_TRUE(ParseArgs(p, {}).ok());
+  EXPECT_DOUBLE_EQ(*p.GetDouble("lr"), 5e-4);
+  Status s = p.GetDouble("bad").status();
+  EXPECT_EQ(s.code(), StatusCode::kInvalidArgument);
+  EXPECT_NE(s.message().find("--bad expects a number, got '0.1x'"), std::string::npos);
+}
+
 }  // namespace
 }  // namespace bioner
 
