@@ -130,6 +130,12 @@ Status SaveModelFolder(const BertNerModelImpl& model, const std::string& vocab_t
   return WriteBertConfig(model.config(), (fs::path(dir) / "config.json").string());
 }
 
+Status WriteTokenizerConfig(const std::string& dir, bool lowercase) {
+  return WriteFileAtomic((std::filesystem::path(dir) / "tokenizer_config.json").string(),
+                         std::string("{\"do_lower_case\": ") + (lowercase ? "true" : "false") +
+                             ", \"tokenizer_class\": \"BertTokenizer\"}\n");
+}
+
 }  // namespace bioner::model_internal
 
 namespace bioner {

@@ -39,6 +39,10 @@ Status SaveModelFolder(const BertNerModelImpl& model, const std::string& vocab_t
                        const std::vector<std::pair<std::string, at::Tensor>>& extra = {},
                        DType dtype = DType::kF32);
 
+// Writes tokenizer_config.json into `dir`: the casing (do_lower_case) that Hugging Face and
+// BertTokenizer::FromModelDir read, and tokenizer_class BertTokenizer.
+Status WriteTokenizerConfig(const std::string& dir, bool lowercase);
+
 }  // namespace bioner::model_internal
 
 #endif  // BIONER_CORE_MODEL_MODEL_IO_H_

@@ -419,9 +419,7 @@ StatusOr<PretrainOutcome> Pretrain(const PretrainConfig& c, const ExcludedIds& e
   std::vector<std::pair<std::string, at::Tensor>> extra;
   for (const auto& p : head->named_parameters()) extra.emplace_back(kHeadPrefix + p.key(), p.value());
   RETURN_IF_ERROR(model_internal::SaveModelFolder(*model, vocab_txt, tmp, extra));
-  const std::string lower = tok.options().lowercase ? "true" : "false";
-  RETURN_IF_ERROR(WriteFileAtomic((fs::path(tmp) / "tokenizer_config.json").string(),
-                                  "{\"do_lower_case\": " + lower + ", \"tokenizer_class\": \"BertTokenizer\"}\n"));
+  RETURN_IF_ERROR(model_internal::WriteTokenizerConfig(tmp, tok.options().lowercase));
   RETURN_IF_ERROR(WriteFileAtomic((fs::path(tmp) / "pretrain_log.jsonl").string(), log_jsonl.str()));
   nlohmann::json report = {
       {"steps", outcome.steps_done},

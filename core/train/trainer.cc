@@ -279,9 +279,7 @@ StatusOr<WorkState> LoadEpochState(const TrainConfig& c, int epoch, BertNerModel
 Status SaveHfFolder(BertNerModel& model, const std::string& vocab, const text::BertTokenizer& tok,
                     const std::string& dir, DType dtype = DType::kF32) {
   RETURN_IF_ERROR(model_internal::SaveModelFolder(*model, vocab, dir, {}, dtype));
-  const std::string lower = tok.options().lowercase ? "true" : "false";
-  return WriteFileAtomic((fs::path(dir) / "tokenizer_config.json").string(),
-                         "{\"do_lower_case\": " + lower + ", \"tokenizer_class\": \"BertTokenizer\"}\n");
+  return model_internal::WriteTokenizerConfig(dir, tok.options().lowercase);
 }
 
 }  // namespace
