@@ -2,7 +2,6 @@
 
 #include <unistd.h>
 
-#include <cctype>
 #include <cerrno>
 #include <cstring>
 #include <filesystem>
@@ -13,11 +12,6 @@
 namespace bioner::client {
 namespace {
 
-std::string Lower(std::string s) {
-  for (char& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return s;
-}
-
 Status ErrnoStatus(const std::string& path, const char* what) {
   return Status(StatusCode::kUnavailable, path + ": " + what + ": " + std::strerror(errno));
 }
@@ -25,10 +19,9 @@ Status ErrnoStatus(const std::string& path, const char* what) {
 }  // namespace
 
 OutputFormat OutputFormatForPath(const std::string& path) {
-  const std::string name = Lower(path);
-  if (HasExtension(name, ".pubtator")) return OutputFormat::kPubtator;
-  if (HasExtension(name, ".json")) return OutputFormat::kBiocJson;
-  if (HasExtension(name, ".xml")) return OutputFormat::kBiocXml;
+  if (HasExtension(path, ".pubtator")) return OutputFormat::kPubtator;
+  if (HasExtension(path, ".json")) return OutputFormat::kBiocJson;
+  if (HasExtension(path, ".xml")) return OutputFormat::kBiocXml;
   return OutputFormat::kJsonl;
 }
 

@@ -1,6 +1,5 @@
 #include "core/io/inputs.h"
 
-#include <cctype>
 #include <cstdio>
 #include <filesystem>
 
@@ -9,11 +8,6 @@
 
 namespace bioner {
 namespace {
-
-std::string Lower(std::string s) {
-  for (char& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return s;
-}
 
 // The first `n` bytes of a file ("" if unreadable: the reader reports that properly).
 std::string Head(const std::string& path, size_t n) {
@@ -34,14 +28,13 @@ bool LooksLikePubtator(const std::string& head) {
 }  // namespace
 
 StatusOr<std::string> DetectInputFormat(const std::string& path) {
-  const std::string name = Lower(path);
-  if (HasExtension(name, ".jsonl")) return std::string("jsonl");
-  if (HasExtension(name, ".xml.gz")) return std::string("pubmed_xml");
-  if (HasExtension(name, ".nxml")) return std::string("jats");
-  if (HasExtension(name, ".json")) return std::string("bioc_json");
-  if (HasExtension(name, ".pubtator")) return std::string("pubtator");
+  if (HasExtension(path, ".jsonl")) return std::string("jsonl");
+  if (HasExtension(path, ".xml.gz")) return std::string("pubmed_xml");
+  if (HasExtension(path, ".nxml")) return std::string("jats");
+  if (HasExtension(path, ".json")) return std::string("bioc_json");
+  if (HasExtension(path, ".pubtator")) return std::string("pubtator");
   const std::string head = Head(path, 4096);
-  if (HasExtension(name, ".xml")) {
+  if (HasExtension(path, ".xml")) {
     if (head.find("<collection") != std::string::npos) return std::string("bioc_xml");
     if (head.find("<PubmedArticleSet") != std::string::npos ||
         head.find("<MedlineCitationSet") != std::string::npos) {
@@ -52,7 +45,7 @@ StatusOr<std::string> DetectInputFormat(const std::string& path) {
                            "<PubmedArticleSet>, <MedlineCitationSet> or <article> near the " +
                            "start); name it with --in-format");
   }
-  if (HasExtension(name, ".txt")) {
+  if (HasExtension(path, ".txt")) {
     return std::string(LooksLikePubtator(head) ? "pubtator" : "plain_text");
   }
   return InvalidArgument(path + ": cannot tell the input format from the name; name it with " +

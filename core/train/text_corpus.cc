@@ -99,7 +99,7 @@ StatusOr<std::pair<TextRecord, std::vector<std::string>>> ParseJsonLine(const st
   for (const char* key : {"pmid", "pmcid"}) {
     if (!j.contains(key) || j[key].is_null()) continue;
     if (j[key].is_string()) {
-      ids.push_back(std::string(key) == "pmid" ? j[key].get<std::string>() : j[key].get<std::string>());
+      ids.push_back(j[key].get<std::string>());
     } else if (j[key].is_number_integer()) {
       ids.push_back(std::to_string(j[key].get<long long>()));
     } else {
