@@ -4,6 +4,7 @@
 // efficiency of a BERT-base forward pass and from it a projection for one H100.
 //
 //   build/bench/server_bench [--rounds 3] [--docs 40] [--docs5 10] [--window 8]
+//                            [--threads 1] [--blas-threads 1]   (the server's defaults)
 //
 // Setup: 5 random-weight models (speed depends on shape only) of the coming default models'
 // shape: hidden 256, 4 layers, 4 heads, intermediate 1024, the BioBERT cased vocabulary;
@@ -154,6 +155,44 @@ StatusOr<Efficiency> MeasureBase(const std::string& dir, const std::string& voca
   return e;
 }
 
+// The most any batcher can gain on this hardware: one model's forward pass over `k` copies
+// of a real window of `length` tokens in one call, against the same k windows one call
+// each. Equal lengths, so no padding; the median of `runs` alternating pairs.
+struct Ceiling {
+  size_t length = 0;
+  double one_by_one_s = 0, batched_s = 0;
+};
+
+StatusOr<Ceiling> MeasureBatchCeiling(const TokenClassifier& model, const std::vector<Document>& docs,
+                                      const text::BertTokenizer& tokenizer, size_t length, int k, int runs) {
+  std::vector<int32_t> window;
+  for (size_t d = 0; d < docs.size() && window.empty(); ++d) {
+    ASSIGN_OR_RETURN(PreparedDocument p, PrepareDocument(docs[d], tokenizer, WindowOptions{512, -1}));
+    for (auto& in : p.inputs) {
+      if (in.size() >= length) {
+        window.assign(in.begin(), in.begin() + static_cast<std::ptrdiff_t>(length) - 1);
+        window.push_back(in.back());  // keep [SEP] last
+        break;
+      }
+    }
+  }
+  if (window.empty()) return InvalidArgument("no window of " + std::to_string(length) + " tokens in the abstracts");
+  Batch one, all;
+  one.input_ids.push_back(window);
+  all.input_ids.assign(static_cast<size_t>(k), window);
+  RETURN_IF_ERROR(model.Forward(all).status());  // warm-up
+  std::vector<double> singles, batches;
+  for (int r = 0; r < runs; ++r) {
+    Clock::time_point start = Clock::now();
+    for (int i = 0; i < k; ++i) RETURN_IF_ERROR(model.Forward(one).status());
+    singles.push_back(std::chrono::duration<double>(Clock::now() - start).count());
+    start = Clock::now();
+    RETURN_IF_ERROR(model.Forward(all).status());
+    batches.push_back(std::chrono::duration<double>(Clock::now() - start).count());
+  }
+  return Ceiling{window.size(), Median(singles), Median(batches)};
+}
+
 int Main(int argc, char** argv) {
   ArgParser p("server_bench", "bioner-server throughput, latency, batching, padding, memory (docs/BENCHMARKS.md).");
   p.AddValue("abstracts", "FILE", "JSONL(.gz) with \"title\" and \"text\"", false,
@@ -162,17 +201,18 @@ int Main(int argc, char** argv) {
   p.AddValue("docs", "N", "documents per run with 1 model", false, "40");
   p.AddValue("docs5", "N", "documents per run with 5 models", false, "10");
   p.AddValue("window", "N", "documents in flight (client) / per TagDocuments call", false, "8");
-  p.AddValue("threads", "N", "torch intra-op threads, server and model-only (0: all cores)", false, "0");
+  p.AddValue("threads", "N", "torch intra-op threads, server and model-only (0: all cores)", false, "1");
+  p.AddValue("blas-threads", "N", "OpenBLAS threads, server and model-only", false, "1");
   p.AddValue("stats-docs", "N", "abstracts for the tokens-per-abstract statistics", false, "1000");
   p.AddValue("base-batch-tokens", "N", "padded tokens of the BERT-base efficiency batch (0: skip)", false, "1024");
   p.AddValue("base-runs", "N", "timed BERT-base forward passes", false, "2");
   if (auto code = p.ParseCommandLine(argc, argv)) return *code;
-  long long rounds = 0, n1 = 0, n5 = 0, window = 0, threads = 0, stats = 0, base_budget = 0, base_runs = 0;
+  long long rounds = 0, n1 = 0, n5 = 0, window = 0, threads = 0, blas = 0, stats = 0, base_budget = 0, base_runs = 0;
   using IntFlag = std::tuple<const char*, long long*, long long>;  // name, value, minimum
   for (auto [flag, v, min] : std::initializer_list<IntFlag>{
            {"rounds", &rounds, 1}, {"docs", &n1, 1}, {"docs5", &n5, 1}, {"window", &window, 1},
-           {"threads", &threads, 0}, {"stats-docs", &stats, 1}, {"base-batch-tokens", &base_budget, 0},
-           {"base-runs", &base_runs, 1}}) {
+           {"threads", &threads, 0}, {"blas-threads", &blas, 1}, {"stats-docs", &stats, 1},
+           {"base-batch-tokens", &base_budget, 0}, {"base-runs", &base_runs, 1}}) {
     auto x = p.GetInt(flag);
     if (!x.ok() || *x < min) {
       std::cerr << "server_bench: --" << flag << " must be an integer >= " << min << "\n";
@@ -189,6 +229,7 @@ int Main(int argc, char** argv) {
   };
   // A reference BLAS would make model-only (this process) slower than the server.
   if (Status s = CheckOpenBlas(); !s.ok()) return fail(s);
+  if (Status s = SetBlasThreads(static_cast<int>(blas)); !s.ok()) return fail(s);
   const auto vocab = ReadFile(kShared + "/testvectors/vocab/biobert-v1.1/vocab.txt");
   if (!vocab.ok()) return fail(vocab.status());
   const size_t pool_size = static_cast<size_t>(std::max({rounds * n1, rounds * n5, stats}));
@@ -241,7 +282,7 @@ int Main(int argc, char** argv) {
   Server on, off;
   for (auto [server, batching] : {std::pair{&on, true}, std::pair{&off, false}}) {
     const std::string path = tmp + (batching ? "/on.yaml" : "/off.yaml");
-    Status s = WriteFileAtomic(path, ServerYaml(repo, static_cast<int>(threads), batching, w));
+    Status s = WriteFileAtomic(path, ServerYaml(repo, static_cast<int>(threads), static_cast<int>(blas), batching, w));
     if (s.ok()) s = StartServer(path, w, server);
     if (!s.ok()) return fail(s);
   }
@@ -372,6 +413,19 @@ int Main(int argc, char** argv) {
   std::printf("small shape (hidden 256, 4 layers), model-only batching on: %.1f GFLOP/s of the encoder products\n",
               small_gflops);
 
+  {
+    LoadOptions lo;
+    lo.num_threads = static_cast<int>(threads);
+    auto model = TokenClassifier::Load(repo + "/" + kTypes.front() + "/1", lo);
+    if (!model.ok()) return fail(model.status());
+    for (size_t length : {size_t{32}, static_cast<size_t>(std::lround(weighted_len))}) {
+      auto c = MeasureBatchCeiling(**model, *pool, tokenizer, length, 8, 5);
+      if (!c.ok()) return fail(c.status().WithContext("batching ceiling"));
+      std::printf("batching ceiling, model only (small shape, no padding): 8 windows of %zu tokens in one forward "
+                  "%.1f ms, one by one %.1f ms: %.2fx\n",
+                  c->length, 1e3 * c->batched_s, 1e3 * c->one_by_one_s, c->one_by_one_s / c->batched_s);
+    }
+  }
   if (base_budget > 0) {
     auto e = MeasureBase(tmp + "/base", *vocab, *pool, tokenizer, weighted_len, static_cast<int>(base_budget),
                          static_cast<int>(base_runs), static_cast<int>(threads));

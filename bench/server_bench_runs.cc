@@ -23,9 +23,9 @@ double Seconds(Clock::time_point since) {
 
 }  // namespace
 
-std::string ServerYaml(const std::string& repository, int threads, bool batching, int window) {
+std::string ServerYaml(const std::string& repository, int threads, int blas_threads, bool batching, int window) {
   return "models:\n  repository: " + repository + "\n  poll_interval_ms: 0\n" +
-         "threads: " + std::to_string(threads) + "\n" +
+         "threads: " + std::to_string(threads) + "\nblas_threads: " + std::to_string(blas_threads) + "\n" +
          "batching:\n  max_batch_tokens: " + std::to_string(batching ? kBatchTokensOn : kBatchTokensOff) +
          "\n  max_queue_delay_ms: " + (batching ? "5" : "0") + "\n" +
          "limits:\n  max_stream_inflight_documents: " + std::to_string(std::max(64, window)) + "\n";

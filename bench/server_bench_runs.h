@@ -46,8 +46,9 @@ inline constexpr int kBatchTokensOn = 8192;
 inline constexpr int kBatchTokensOff = 1;
 
 // bioner-server's YAML for a repository of models: batching on (the defaults) or off,
-// reloading off, `threads` torch threads, at least `window` documents in flight per stream.
-std::string ServerYaml(const std::string& repository, int threads, bool batching, int window);
+// reloading off, `threads` torch and `blas_threads` OpenBLAS threads, at least `window`
+// documents in flight per stream.
+std::string ServerYaml(const std::string& repository, int threads, int blas_threads, bool batching, int window);
 
 // A running bioner-server process with a client keeping `window` documents in flight.
 struct Server {

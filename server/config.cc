@@ -111,6 +111,7 @@ Status Parse(const YAML::Node& root, const std::string& source, ServerConfig* c)
   top.On("metrics_listen", Str(source, &c->metrics_listen));
   top.On("device", Str(source, &c->device));
   top.On("threads", Int(source, &c->threads, 0, 1024));
+  top.On("blas_threads", Int(source, &c->blas_threads, 1, 1024));
   top.On("shutdown_grace_s", Int(source, &c->shutdown_grace_s, 0, 3600));
   top.On("models", Nested(source, [&](MappingReader* r) {
     r->On("repository", Str(source, &c->models.repository));

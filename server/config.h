@@ -58,7 +58,12 @@ struct ServerConfig {
   std::string metrics_listen = "0.0.0.0:9464";
   ModelsConfig models;
   std::string device = "cpu";  // "cpu" or "cuda:N"
-  int64_t threads = 0;         // torch intra-op threads; 0: one per hardware thread
+  // CPU threads. torch's (OpenMP) and OpenBLAS's (pthreads) pools both spin on the same
+  // cores: with two of each, one forward pass of a short window took 25x as long as with
+  // one (docs/BENCHMARKS.md, "Threads"). So one of each per model call by default; each
+  // model has a worker thread of its own, so five models keep five cores busy.
+  int64_t threads = 1;         // torch intra-op threads; 0: one per hardware thread
+  int64_t blas_threads = 1;    // OpenBLAS threads per GEMM call (process-wide)
   BatchingConfig batching;
   LimitsConfig limits;
   int64_t shutdown_grace_s = 10;  // in-flight calls get this long to finish on SIGTERM

@@ -17,6 +17,7 @@
 #include <cstdio>
 #include <memory>
 
+#include "core/model/blas_check.h"
 #include "core/util/args.h"
 #include "core/util/file.h"
 #include "core/util/metrics_http.h"
@@ -96,6 +97,10 @@ int Serve(const ServerConfig& config, const sigset_t& signals) {
   Log("metrics on " + HostOf(config.metrics_listen) + ":" + std::to_string((*endpoint)->port()) +
       "/metrics");
 
+  // Before any model loads, so that no GEMM has yet started OpenBLAS's threads.
+  if (Status s = SetBlasThreads(static_cast<int>(config.blas_threads)); !s.ok()) {
+    Log("blas_threads: " + s.ToString() + "; the BLAS library's own thread count is used");
+  }
   ModelRegistry registry(config, &metrics);
   Status loaded = registry.LoadAll();
   if (!loaded.ok()) {

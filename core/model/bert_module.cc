@@ -27,8 +27,9 @@ torch::Tensor AdditiveMask(const torch::Tensor& attention_mask) {
   return ((1.0f - keep) * kMaskValue).unsqueeze(1).unsqueeze(2);  // [B, 1, 1, L]
 }
 
-torch::Tensor Snapshot(const torch::Tensor& t) { return t.detach().to(torch::kFloat32).contiguous().clone(); }
-torch::Tensor SnapshotT(const torch::Tensor& t) { return t.detach().to(torch::kFloat32).t().contiguous(); }
+// The same storage as the parameter, outside autograd: a server holds five models, and a
+// private copy of each weight would double its resident memory.
+torch::Tensor Share(const torch::Tensor& t) { return t.detach(); }
 
 }  // namespace
 
@@ -135,34 +136,41 @@ void InitBertWeights(BertNerModelImpl& model, uint64_t seed) {
   }
 }
 
-FastBertInference::FastBertInference(const BertNerModelImpl& m) : config_(m.config()) {
+FastBertInference::FastBertInference(BertNerModelImpl& m) : config_(m.config()) {
   torch::NoGradGuard no_grad;
-  word_ = Snapshot(m.word_embeddings->weight);
-  position_ = Snapshot(m.position_embeddings->weight);
-  token_type_ = Snapshot(m.token_type_embeddings->weight);
-  emb_norm_w_ = Snapshot(m.embeddings_norm->weight);
-  emb_norm_b_ = Snapshot(m.embeddings_norm->bias);
-  // Folding 1/sqrt(d) into the query projection saves a pass over the score matrix.
-  const double scale = 1.0 / std::sqrt(static_cast<double>(config_.head_size()));
-  for (const auto& layer : m.layers) {
+  word_ = Share(m.word_embeddings->weight);
+  position_ = Share(m.position_embeddings->weight);
+  token_type_ = Share(m.token_type_embeddings->weight);
+  emb_norm_w_ = Share(m.embeddings_norm->weight);
+  emb_norm_b_ = Share(m.embeddings_norm->bias);
+  const int64_t h = config_.hidden_size;
+  for (auto& layer : m.layers) {
     Layer f;
-    f.qkv_w_t = SnapshotT(torch::cat({layer->query->weight * scale, layer->key->weight, layer->value->weight}, 0));
-    f.qkv_b = Snapshot(torch::cat({layer->query->bias * scale, layer->key->bias, layer->value->bias}, 0));
-    f.out_w_t = SnapshotT(layer->attention_dense->weight);
-    f.out_b = Snapshot(layer->attention_dense->bias);
-    f.norm1_w = Snapshot(layer->attention_norm->weight);
-    f.norm1_b = Snapshot(layer->attention_norm->bias);
-    f.inter_w_t = SnapshotT(layer->intermediate_dense->weight);
-    f.inter_b = Snapshot(layer->intermediate_dense->bias);
-    f.out2_w_t = SnapshotT(layer->output_dense->weight);
-    f.out2_b = Snapshot(layer->output_dense->bias);
-    f.norm2_w = Snapshot(layer->output_norm->weight);
-    f.norm2_b = Snapshot(layer->output_norm->bias);
+    // One [3H, H] matrix makes the three projections one GEMM. The module's query, key and
+    // value parameters are re-pointed at its rows, so the fused copy is the only copy.
+    f.qkv_w = torch::cat({layer->query->weight, layer->key->weight, layer->value->weight}, 0).detach();
+    f.qkv_b = torch::cat({layer->query->bias, layer->key->bias, layer->value->bias}, 0).detach();
+    int64_t row = 0;
+    for (torch::nn::Linear* part : {&layer->query, &layer->key, &layer->value}) {
+      (*part)->weight.set_data(f.qkv_w.narrow(0, row, h));
+      (*part)->bias.set_data(f.qkv_b.narrow(0, row, h));
+      row += h;
+    }
+    f.out_w = Share(layer->attention_dense->weight);
+    f.out_b = Share(layer->attention_dense->bias);
+    f.norm1_w = Share(layer->attention_norm->weight);
+    f.norm1_b = Share(layer->attention_norm->bias);
+    f.inter_w = Share(layer->intermediate_dense->weight);
+    f.inter_b = Share(layer->intermediate_dense->bias);
+    f.out2_w = Share(layer->output_dense->weight);
+    f.out2_b = Share(layer->output_dense->bias);
+    f.norm2_w = Share(layer->output_norm->weight);
+    f.norm2_b = Share(layer->output_norm->bias);
     layers_.push_back(std::move(f));
   }
   if (!m.classifier.is_empty()) {
-    classifier_w_t_ = SnapshotT(m.classifier->weight);
-    classifier_b_ = Snapshot(m.classifier->bias);
+    classifier_w_ = Share(m.classifier->weight);
+    classifier_b_ = Share(m.classifier->bias);
   }
 }
 
@@ -171,6 +179,7 @@ torch::Tensor FastBertInference::Forward(const torch::Tensor& input_ids, const t
   const int64_t b = input_ids.size(0), l = input_ids.size(1), n = b * l;
   const int64_t h = config_.hidden_size, heads = config_.num_attention_heads, d = h / heads;
   const double eps = config_.layer_norm_eps;
+  const double scale = 1.0 / std::sqrt(static_cast<double>(d));
 
   auto x = word_.index_select(0, input_ids.reshape({n})).view({b, l, h});
   x.add_(position_.narrow(0, 0, l).unsqueeze(0));
@@ -194,23 +203,25 @@ torch::Tensor FastBertInference::Forward(const torch::Tensor& input_ids, const t
   }
 
   for (const Layer& f : layers_) {
-    auto qkv = at::addmm(f.qkv_b, x, f.qkv_w_t).view({b, l, 3, heads, d});
+    // Weights stay in the module's [out, in] layout; BLAS reads the transpose in place.
+    auto qkv = at::addmm(f.qkv_b, x, f.qkv_w.t()).view({b, l, 3, heads, d});
     // [B, L, heads, d] -> [B*heads, L, d]; the copy makes each head's matrix contiguous.
     auto split = [&](int64_t i) { return qkv.select(2, i).permute({0, 2, 1, 3}).reshape({b * heads, l, d}); };
-    auto q = split(0), k = split(1), v = split(2);
+    // Scaling q ([B*heads, L, d]) is cheaper than scaling the scores ([B*heads, L, L]).
+    auto q = split(0).mul_(scale), k = split(1), v = split(2);
     auto scores = at::bmm(q, k.transpose(1, 2));  // [B*heads, L, L]
     if (mask.defined()) scores.view({b, heads, l, l}).add_(mask);
     auto probs = at::_softmax(scores, -1, false);
     auto context = at::bmm(probs, v).view({b, heads, l, d}).permute({0, 2, 1, 3}).reshape({n, h});
     // residual + bias first, then one GEMM accumulates onto it (beta = 1).
-    auto a = at::addmm(x.add(f.out_b), context, f.out_w_t);
+    auto a = at::addmm(x.add(f.out_b), context, f.out_w.t());
     x = at::layer_norm(a, {h}, f.norm1_w, f.norm1_b, eps);
-    auto inter = at::addmm(f.inter_b, x, f.inter_w_t);
+    auto inter = at::addmm(f.inter_b, x, f.inter_w.t());
     at::gelu_(inter);
-    auto o = at::addmm(x.add(f.out2_b), inter, f.out2_w_t);
+    auto o = at::addmm(x.add(f.out2_b), inter, f.out2_w.t());
     x = at::layer_norm(o, {h}, f.norm2_w, f.norm2_b, eps);
   }
-  if (classifier_w_t_.defined()) x = at::addmm(classifier_b_, x, classifier_w_t_);
+  if (classifier_w_.defined()) x = at::addmm(classifier_b_, x, classifier_w_.t());
   return x.view({b, l, x.size(1)});
 }
 

@@ -7,7 +7,7 @@
 // (erf) GELU, layer_norm_eps from the config, an additive attention mask for padding, dropout
 // only in train mode. BertNerModel::forward is the autograd path (the trainer trains it);
 // FastBertInference is a read-only inference path over the same weights (fused QKV GEMM,
-// pre-transposed weights, in-place elementwise ops) used by TokenClassifier.
+// in-place elementwise ops) used by TokenClassifier.
 //
 // Thread safety: a module is not thread-safe (training mutates it). FastBertInference::Forward
 // is const and allocates its own activations, but torch's intra-op pool is shared: call it
@@ -80,11 +80,13 @@ TORCH_MODULE(BertNerModel);
 // zero biases, LayerNorm weight 1 / bias 0. Deterministic for a given seed.
 void InitBertWeights(BertNerModelImpl& model, uint64_t seed);
 
-// Inference over a snapshot of a model's weights (copied, fused and transposed at
-// construction; later changes to the module are not seen).
+// Inference over a model's weights without copying them: it holds the module's own tensors,
+// and construction re-points the module's query/key/value weights and biases into one fused
+// tensor per layer, which both paths then read. The module stays usable (forward, Save);
+// in-place changes to its weights are seen by this path.
 class FastBertInference {
  public:
-  explicit FastBertInference(const BertNerModelImpl& model);
+  explicit FastBertInference(BertNerModelImpl& model);
   // input_ids/token_type_ids: int64 [B, L] on the weights' device (token_type_ids may be
   // undefined); lengths: the unpadded length of each row (positions >= length are padding).
   // Returns float [B, L, width].
@@ -93,14 +95,14 @@ class FastBertInference {
 
  private:
   struct Layer {
-    torch::Tensor qkv_w_t, qkv_b;  // [H, 3H], [3H]; the query part pre-scaled by 1/sqrt(d)
-    torch::Tensor out_w_t, out_b, norm1_w, norm1_b;
-    torch::Tensor inter_w_t, inter_b, out2_w_t, out2_b, norm2_w, norm2_b;
+    torch::Tensor qkv_w, qkv_b;  // [3H, H], [3H]: query, key, value rows
+    torch::Tensor out_w, out_b, norm1_w, norm1_b;
+    torch::Tensor inter_w, inter_b, out2_w, out2_b, norm2_w, norm2_b;
   };
   BertConfig config_;
   torch::Tensor word_, position_, token_type_, emb_norm_w_, emb_norm_b_;
   std::vector<Layer> layers_;
-  torch::Tensor classifier_w_t_, classifier_b_;
+  torch::Tensor classifier_w_, classifier_b_;
 };
 
 // Maps a Hugging Face state-dict name onto ours: accepts names without the "bert." prefix

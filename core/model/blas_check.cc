@@ -6,6 +6,7 @@
 #include <chrono>
 #include <climits>
 #include <cstdlib>
+#include <string>
 #include <vector>
 
 namespace bioner {
@@ -49,6 +50,15 @@ Status CheckOpenBlas() {
   return FailedPrecondition("LibTorch's sgemm_ comes from " + info.library +
                             ", not OpenBLAS; install libopenblas0-pthread and select it with "
                             "'update-alternatives --config libblas.so.3-x86_64-linux-gnu'");
+}
+
+Status SetBlasThreads(int n) {
+  if (n < 1) return InvalidArgument("BLAS threads must be >= 1, got " + std::to_string(n));
+  using SetThreads = void (*)(int);
+  void* fn = ::dlsym(RTLD_DEFAULT, "openblas_set_num_threads");
+  if (!fn) return NotFound("the loaded BLAS has no openblas_set_num_threads (not OpenBLAS?)");
+  reinterpret_cast<SetThreads>(fn)(n);
+  return Status::Ok();
 }
 
 StatusOr<double> MeasureSgemmGflops(int n, int reps) {

@@ -25,6 +25,10 @@ StatusOr<BlasInfo> DetectBlas();
 // update-alternatives command that fixes it).
 Status CheckOpenBlas();
 
+// Sets OpenBLAS's thread count for later GEMM calls (process-wide; openblas_set_num_threads).
+// NOT_FOUND if the loaded BLAS is not OpenBLAS or lacks that call; INVALID_ARGUMENT if n < 1.
+Status SetBlasThreads(int n);
+
 // Float32 GEMM rate of that sgemm_ (the one LibTorch calls), in GFLOP/s: the best of `reps`
 // timed n x n x n products after one warm-up. For benchmarks (the ceiling a forward pass
 // can approach); runs on the calling thread with the BLAS library's own threads.

@@ -59,10 +59,18 @@ Status LoadWeights(const SafetensorsFile& file, BertNerModelImpl& model) {
                              " but config.json implies " + ShapeToString(p.value().sizes().vec()));
     }
     ASSIGN_OR_RETURN(at::ScalarType type, FloatType(path, *t));
-    // The mapped bytes may be unaligned for their type: copy them into a fresh tensor.
-    at::Tensor cpu = at::empty(t->shape, at::TensorOptions().dtype(type));
-    if (t->nbytes) std::memcpy(cpu.data_ptr(), t->data, t->nbytes);
-    p.value().copy_(cpu.to(at::kFloat));
+    // The mapped bytes may be unaligned for their type, so they are copied, not viewed:
+    // float32 straight into the parameter; F16/BF16 through a tensor of their own width,
+    // which copy_ widens. No float32 temporary: after freeing one the size of an
+    // embedding matrix, glibc keeps that much heap resident for the life of the server.
+    at::Tensor& dst = p.value();
+    if (type == at::kFloat && dst.is_contiguous()) {
+      if (t->nbytes) std::memcpy(dst.data_ptr(), t->data, t->nbytes);
+    } else {
+      at::Tensor narrow = at::empty(t->shape, at::TensorOptions().dtype(type));
+      if (t->nbytes) std::memcpy(narrow.data_ptr(), t->data, t->nbytes);
+      dst.copy_(narrow);
+    }
   }
   for (const auto& t : file.tensors()) {
     if (used.count(t.name) || Ignorable(t.name, model.config().has_classifier())) continue;

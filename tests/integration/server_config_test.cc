@@ -39,6 +39,7 @@ models:
   poll_interval_ms: 250
 device: "cuda:1"
 threads: 4
+blas_threads: 3
 batching:
   max_batch_tokens: 4096
   max_queue_delay_ms: 2
@@ -61,6 +62,7 @@ auth: {bearer_token_file: /etc/token}
   EXPECT_EQ(c->models.poll_interval_ms, 250);
   EXPECT_EQ(c->device, "cuda:1");
   EXPECT_EQ(c->threads, 4);
+  EXPECT_EQ(c->blas_threads, 3);
   EXPECT_EQ(c->batching.max_batch_tokens, 4096);
   EXPECT_EQ(c->batching.max_queue_delay_ms, 2);
   EXPECT_EQ(c->batching.max_queued_tokens, 65536);
@@ -91,6 +93,7 @@ TEST(ServerConfigTest, UnknownKeysAreRefusedByTheirPath) {
 
 TEST(ServerConfigTest, BadValuesAreRefusedByTheirKey) {
   ExpectRefused("threads: -1\n", "threads: -1 is out of range [0, 1024]");
+  ExpectRefused("blas_threads: 0\n", "blas_threads: 0 is out of range [1, 1024]");
   ExpectRefused("limits:\n  max_document_bytes: lots\n", "limits.max_document_bytes: expected an integer");
   ExpectRefused("batching:\n  max_batch_tokens: 0\n", "batching.max_batch_tokens: 0 is out of range");
   ExpectRefused("device: gpu\n", "device: 'gpu' is neither 'cpu' nor 'cuda:N'");

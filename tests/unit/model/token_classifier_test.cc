@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <cmath>
+#include <fstream>
 #include <functional>
 #include <thread>
 
@@ -116,15 +117,22 @@ TEST(TokenClassifier, SaveThenLoadGivesIdenticalOutputs) {
   }
 }
 
-TEST(TokenClassifier, RandomModelIsDeterministicAndLoads) {
+// A token classifier's config with labels O, B-X, I-X.
+BertConfig Shape(int64_t vocab, int64_t hidden, int64_t layers, int64_t heads, int64_t intermediate,
+                 int64_t positions) {
   BertConfig c;
-  c.vocab_size = 50;
-  c.hidden_size = 16;
-  c.num_hidden_layers = 2;
-  c.num_attention_heads = 2;
-  c.intermediate_size = 32;
-  c.max_position_embeddings = 24;
+  c.vocab_size = vocab;
+  c.hidden_size = hidden;
+  c.num_hidden_layers = layers;
+  c.num_attention_heads = heads;
+  c.intermediate_size = intermediate;
+  c.max_position_embeddings = positions;
   c.labels = {"O", "B-X", "I-X"};
+  return c;
+}
+
+TEST(TokenClassifier, RandomModelIsDeterministicAndLoads) {
+  const BertConfig c = Shape(50, 16, 2, 2, 32, 24);
   TempDir dir;
   ASSERT_TRUE(CreateRandomModel(c, dir.file("a"), 7).ok());
   ASSERT_TRUE(CreateRandomModel(c, dir.file("b"), 7).ok());
@@ -147,6 +155,41 @@ TEST(TokenClassifier, RandomModelIsDeterministicAndLoads) {
   auto single = (*m)->Forward(alone);
   ASSERT_TRUE(single.ok());
   for (size_t i = 0; i < single->rows[0].size(); ++i) EXPECT_NEAR(single->rows[0][i], out->rows[1][i], 1e-5);
+}
+
+// VmRSS of this process in bytes, from /proc/self/status.
+int64_t ResidentBytes() {
+  std::ifstream in("/proc/self/status");
+  std::string line;
+  while (std::getline(in, line)) {
+    if (line.rfind("VmRSS:", 0) == 0) return std::stoll(line.substr(6)) * 1024;
+  }
+  return -1;
+}
+
+// The server holds five models; the fused path once kept its own copy of every weight beside
+// the module's, and the loader left a float32 temporary of each tensor in glibc's heap: 1.9x
+// the weights. Loading must cost about the weights once.
+TEST(TokenClassifier, LoadedModelHoldsItsWeightsOnce) {
+  // 30000 x 256 floats: a 31 MB embedding, as with BioBERT's vocabulary.
+  const BertConfig c = Shape(30000, 256, 2, 4, 1024, 128);
+  TempDir dir;
+  ASSERT_TRUE(CreateRandomModel(c, dir.file("m"), 3).ok());
+  const int64_t h = c.hidden_size;  // float32 bytes of the embedding and the layers' matrices
+  const int64_t weights = 4 * (c.vocab_size * h + c.num_hidden_layers * (4 * h * h + 2 * h * c.intermediate_size));
+  std::vector<std::unique_ptr<TokenClassifier>> kept;  // alive, so no load reuses freed memory
+  for (bool fused : {false, true}) {
+    LoadOptions options;
+    options.fused_inference = fused;
+    const int64_t before = ResidentBytes();
+    ASSERT_GT(before, 0);
+    auto m = TokenClassifier::Load(dir.file("m"), options);
+    ASSERT_TRUE(m.ok()) << m.status();
+    const int64_t grown = ResidentBytes() - before;
+    EXPECT_LT(grown, weights * 13 / 10) << (fused ? "fused" : "module") << ": loading " << weights / 1000000
+                                         << " MB of weights grew VmRSS by " << grown / 1000000 << " MB";
+    kept.push_back(std::move(m).value());
+  }
 }
 
 TEST(TokenClassifier, ForwardFromAnotherThread) {
