@@ -64,7 +64,7 @@ Status LoadWeights(const SafetensorsFile& file, BertNerModelImpl& model) {
     // which copy_ widens. No float32 temporary: after freeing one the size of an
     // embedding matrix, glibc keeps that much heap resident for the life of the server.
     at::Tensor& dst = p.value();
-    if (type == at::kFloat && dst.is_contiguous()) {
+    if (type == at::kFloat && dst.is_contiguous() && dst.device().is_cpu()) {
       if (t->nbytes) std::memcpy(dst.data_ptr(), t->data, t->nbytes);
     } else {
       at::Tensor narrow = at::empty(t->shape, at::TensorOptions().dtype(type));
