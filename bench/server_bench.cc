@@ -240,7 +240,7 @@ int Main(int argc, char** argv) {
                                 " abstracts; the runs need " + std::to_string(rounds * std::max(n1, n5))));
   }
   // This process has LibTorch (and gRPC) loaded but no model yet: the runtime's share.
-  auto runtime = ReadProcessMemory(::getpid());
+  auto runtime = bioner::testing::ReadProcessMemory(::getpid());
   if (!runtime.ok()) return fail(runtime.status());
   const std::string tmp = bioner::testing::MakeTempDir("bioner_server_bench_");
   // Removes the models (~650 MB with BERT-base) on every way out; declared before the
@@ -287,7 +287,7 @@ int Main(int argc, char** argv) {
     if (!s.ok()) return fail(s);
   }
   // Resident memory with the five models loaded, before any call.
-  auto loaded = ReadProcessMemory(on.process.pid());
+  auto loaded = bioner::testing::ReadProcessMemory(on.process.pid());
   if (!loaded.ok()) return fail(loaded.status());
   // Warm-up: first calls allocate; not measured.
   {
@@ -342,7 +342,7 @@ int Main(int argc, char** argv) {
   }
   std::printf("load average after the rounds: %s\n", LoadAverage().c_str());
 
-  auto memory = ReadProcessMemory(on.process.pid());
+  auto memory = bioner::testing::ReadProcessMemory(on.process.pid());
   if (!memory.ok()) return fail(memory.status());
   for (Server* s : {&on, &off}) {
     const int code = s->process.Terminate();

@@ -92,21 +92,6 @@ double SumMetric(const std::string& text, const std::string& name) {
   return sum;
 }
 
-StatusOr<ProcessMemory> ReadProcessMemory(pid_t pid) {
-  const std::string path = "/proc/" + std::to_string(pid) + "/status";
-  std::ifstream in(path);
-  if (!in) return NotFound("cannot read " + path);
-  ProcessMemory m;
-  std::string key;
-  while (in >> key) {
-    int64_t kb = 0;
-    if (key == "VmRSS:" && in >> kb) m.rss_bytes = kb * 1024;
-    if (key == "VmHWM:" && in >> kb) m.hwm_bytes = kb * 1024;
-  }
-  if (m.rss_bytes == 0) return Internal(path + ": no VmRSS line");
-  return m;
-}
-
 StatusOr<double> ReadCpuSeconds(pid_t pid) {
   const std::string path = "/proc/" + std::to_string(pid) + "/stat";
   std::ifstream in(path);

@@ -41,12 +41,6 @@ StatusOr<int64_t> WriteRandomRepository(const std::string& root,
 // SumMetric(text, "bioner_batch_tokens_sum") adds the histogram sums of all entity types.
 double SumMetric(const std::string& text, const std::string& name);
 
-struct ProcessMemory {
-  int64_t rss_bytes = 0;  // VmRSS: resident now
-  int64_t hwm_bytes = 0;  // VmHWM: the peak resident size
-};
-StatusOr<ProcessMemory> ReadProcessMemory(pid_t pid);
-
 // User + system CPU seconds the process `pid` has used so far (/proc/<pid>/stat), all its
 // threads together; for comparing work done on a machine shared with other jobs.
 StatusOr<double> ReadCpuSeconds(pid_t pid);

@@ -59,9 +59,9 @@ struct ServerConfig {
   ModelsConfig models;
   std::string device = "cpu";  // "cpu" or "cuda:N"
   // CPU threads. torch's (OpenMP) and OpenBLAS's (pthreads) pools both spin on the same
-  // cores: with two of each, one forward pass of a short window took 25x as long as with
-  // one (docs/BENCHMARKS.md, "Threads"). So one of each per model call by default; each
-  // model has a worker thread of its own, so five models keep five cores busy.
+  // cores: with two of each, one forward pass of a 32-token window took 54-62 ms, against
+  // 2.9-3.6 ms with one (docs/BENCHMARKS.md, "Threads"). So one of each per model call by
+  // default; each model has a worker thread of its own, so five models keep five cores busy.
   int64_t threads = 1;         // torch intra-op threads; 0: one per hardware thread
   int64_t blas_threads = 1;    // OpenBLAS threads per GEMM call (process-wide)
   BatchingConfig batching;

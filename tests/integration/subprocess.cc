@@ -9,6 +9,21 @@
 
 namespace bioner::testing {
 
+StatusOr<ProcessMemory> ReadProcessMemory(pid_t pid) {
+  const std::string path = "/proc/" + std::to_string(pid) + "/status";
+  std::ifstream in(path);
+  if (!in) return NotFound("cannot read " + path);
+  ProcessMemory m;
+  std::string key;
+  while (in >> key) {
+    int64_t kb = 0;
+    if (key == "VmRSS:" && in >> kb) m.rss_bytes = kb * 1024;
+    if (key == "VmHWM:" && in >> kb) m.hwm_bytes = kb * 1024;
+  }
+  if (m.rss_bytes == 0) return Internal(path + ": no VmRSS line");
+  return m;
+}
+
 std::string MakeTempDir(const std::string& prefix) {
   std::string tmpl = "/tmp/" + prefix + "XXXXXX";
   char* dir = ::mkdtemp(tmpl.data());

@@ -1,13 +1,14 @@
 #include "core/model/token_classifier.h"
 
 #include <gtest/gtest.h>
+#include <unistd.h>
 
 #include <cmath>
-#include <fstream>
 #include <functional>
 #include <thread>
 
 #include "core/model/safetensors.h"
+#include "tests/integration/subprocess.h"
 #include "tests/unit/model/test_util.h"
 
 namespace bioner {
@@ -157,14 +158,10 @@ TEST(TokenClassifier, RandomModelIsDeterministicAndLoads) {
   for (size_t i = 0; i < single->rows[0].size(); ++i) EXPECT_NEAR(single->rows[0][i], out->rows[1][i], 1e-5);
 }
 
-// VmRSS of this process in bytes, from /proc/self/status.
+// VmRSS of this process in bytes; -1 if /proc cannot be read.
 int64_t ResidentBytes() {
-  std::ifstream in("/proc/self/status");
-  std::string line;
-  while (std::getline(in, line)) {
-    if (line.rfind("VmRSS:", 0) == 0) return std::stoll(line.substr(6)) * 1024;
-  }
-  return -1;
+  auto m = testing::ReadProcessMemory(::getpid());
+  return m.ok() ? m->rss_bytes : -1;
 }
 
 // The server holds five models; the fused path once kept its own copy of every weight beside
