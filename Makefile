@@ -17,10 +17,10 @@ build: configure
 	cmake --build $(BUILD_DIR) -j $(JOBS)
 
 test: build
-	cd $(BUILD_DIR) && ctest --output-on-failure -j $(JOBS)
+	./scripts/run-tests.sh $(BUILD_DIR)
 
 test-unit: build
-	cd $(BUILD_DIR) && ctest --output-on-failure -L unit -j $(JOBS)
+	./scripts/run-tests.sh $(BUILD_DIR) -L unit
 
 bench: build
 	./scripts/run-bench.sh $(BUILD_DIR)

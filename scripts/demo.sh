@@ -10,7 +10,7 @@ BUILD=${1:-build}
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 BUILD=$(cd "$BUILD" && pwd)
 TOOL="$BUILD/tool/bioner-tool"
-VOCAB="$ROOT/../shared/testvectors/vocab/biobert-v1.1/vocab.txt"
+VOCAB="$ROOT/tests/data/testvectors/vocab/biobert-v1.1/vocab.txt"
 DEMO="$BUILD/demo"
 REPO="$DEMO/models"
 
@@ -61,3 +61,10 @@ echo "== streaming examples/abstracts.jsonl through bioner-client"
 echo "== the first two documents, entities marked [text]{Type}"
 head -2 "$OUT" | "$TOOL" show
 echo "== all annotated documents: $OUT"
+echo
+echo "== done. The annotated documents are in $OUT (JSONL, docs/FORMATS.md)."
+echo "   To annotate your own files, serve the default models and stream them through the client:"
+echo "     $BUILD/server/bioner-server --config configs/server.yaml --listen 127.0.0.1:50051 &"
+echo "     $BUILD/client/bioner-client annotate --server 127.0.0.1:50051 --in YOUR_FILE --out annotated.jsonl"
+echo "   Inputs: PubMed XML (.xml.gz), PMC JATS, BioC, PubTator, JSONL or plain text; whole folders"
+echo "   with --in DIR --out-dir OUT_DIR (docs/CLIENT.md)."

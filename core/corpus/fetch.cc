@@ -201,6 +201,12 @@ Status DownloadFile(const std::string& url, const std::string& dest,
 StatusOr<std::vector<std::string>> UnpackArchive(
     const std::string& archive, const std::string& dest_dir,
     const std::vector<std::pair<std::string, std::string>>& map) {
+  // libarchive reads an empty file as an empty archive and names a missing one only as
+  // "Failed to open": say which it is, so that a user can tell a bad path from a bad download.
+  std::error_code ec;
+  const auto size = fs::file_size(archive, ec);
+  if (ec) return NotFound(archive + ": cannot read the archive: " + ec.message());
+  if (size == 0) return DataLoss(archive + ": empty file, not an archive (an interrupted download?)");
   std::unique_ptr<struct archive, int (*)(struct archive*)> a(archive_read_new(),
                                                              archive_read_free);
   archive_read_support_filter_all(a.get());

@@ -1,5 +1,8 @@
 #include "core/util/status.h"
 
+#include <cstdio>
+#include <cstdlib>
+
 namespace bioner {
 
 const char* StatusCodeName(StatusCode code) {
@@ -36,5 +39,13 @@ Status Status::WithContext(const std::string& context) const {
 }
 
 std::ostream& operator<<(std::ostream& os, const Status& s) { return os << s.ToString(); }
+
+namespace internal {
+void DieOnValueOfError(const Status& status) {
+  std::fprintf(stderr, "bioner: fatal: value() of a StatusOr holding an error: %s\n",
+               status.ToString().c_str());
+  std::abort();
+}
+}  // namespace internal
 
 }  // namespace bioner

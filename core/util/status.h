@@ -67,6 +67,13 @@ class [[nodiscard]] Status {
 
 std::ostream& operator<<(std::ostream& os, const Status& s);
 
+namespace internal {
+// Reading the value of a StatusOr that holds an error is a programming error. It ends the
+// process with the status printed, in release builds too: an assert() would compile away and
+// leave an empty optional to be dereferenced (a SEGFAULT far from the cause).
+[[noreturn]] void DieOnValueOfError(const Status& status);
+}  // namespace internal
+
 inline Status InvalidArgument(std::string m) { return {StatusCode::kInvalidArgument, std::move(m)}; }
 inline Status NotFound(std::string m) { return {StatusCode::kNotFound, std::move(m)}; }
 inline Status FailedPrecondition(std::string m) { return {StatusCode::kFailedPrecondition, std::move(m)}; }
@@ -93,15 +100,19 @@ class [[nodiscard]] StatusOr {
   bool ok() const { return status_.ok(); }
   const Status& status() const { return status_; }
 
-  T& value() & { assert(ok()); return *value_; }
-  const T& value() const& { assert(ok()); return *value_; }
-  T&& value() && { assert(ok()); return std::move(*value_); }
+  T& value() & { CheckHasValue(); return *value_; }
+  const T& value() const& { CheckHasValue(); return *value_; }
+  T&& value() && { CheckHasValue(); return std::move(*value_); }
   T* operator->() { return &value(); }
   const T* operator->() const { return &value(); }
   T& operator*() & { return value(); }
   const T& operator*() const& { return value(); }
 
  private:
+  void CheckHasValue() const {
+    if (!ok()) internal::DieOnValueOfError(status_);
+  }
+
   Status status_;
   std::optional<T> value_;
 };

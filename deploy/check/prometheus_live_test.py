@@ -38,7 +38,7 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import checks  # noqa: E402
 import promql_names  # noqa: E402
 
-build, source, shared = sys.argv[1:4]
+build, source, data = sys.argv[1:4]  # data: tests/data, the fixtures
 work = tempfile.mkdtemp(prefix="bioner_prom_")
 procs = []
 check = checks.Checks()
@@ -94,7 +94,7 @@ def write_model(repo, etype, version, seed):
                    "id2label": {"0": "O", "1": f"B-{etype}", "2": f"I-{etype}"}}, f)
     out = f"{repo}/{etype}/{version}"
     subprocess.run([f"{build}/tool/bioner-tool", "init-model", "--config", cfg, "--vocab",
-                    os.path.join(shared, "testvectors/vocab/biobert-v1.1/vocab.txt"), "--out", out,
+                    os.path.join(data, "testvectors/vocab/biobert-v1.1/vocab.txt"), "--out", out,
                     "--seed", str(seed)], check=True, stdout=subprocess.DEVNULL)
     with open(f"{out}/tokenizer_config.json", "w") as f:
         f.write('{"do_lower_case": false}')

@@ -22,7 +22,7 @@ namespace {
 
 constexpr char kToken[] = "client-test-token";
 const std::string kClient = std::string(BIONER_BINARY_DIR) + "/client/bioner-client";
-const std::string kSamples = std::string(BIONER_SHARED_DIR) + "/samples/";
+const std::string kSamples = std::string(BIONER_TEST_DATA_DIR) + "/samples/";
 
 const char* kSentences[] = {
     "BRCA1 and BRCA2 mutations increase the risk of breast and ovarian cancer.",

@@ -7,6 +7,7 @@
 #include <nlohmann/json.hpp>
 #include <set>
 
+#include "tests/support/shared_data.h"
 #include "core/doc/jsonl.h"
 #include "tests/integration/subprocess.h"
 
@@ -14,7 +15,7 @@ namespace bioner {
 namespace {
 
 const std::string kTrainer = std::string(BIONER_BINARY_DIR) + "/trainer/bioner-trainer";
-const std::string kMirror = std::string(BIONER_SHARED_DIR) + "/corpora";
+const std::string kMirror = test_support::SharedPath("corpora");
 
 // Ids of a HUNER split file, read the simple way (CRLF, blank lines, no final newline).
 std::set<std::string> SplitIds(const std::string& name) {
@@ -53,6 +54,7 @@ TEST(CorpusCli, ListNamesCorporaWithTypesAndHeldOutOnes) {
 }
 
 TEST(CorpusCli, ExportWritesExactlyTheOfficialDevSplit) {
+  BIONER_SKIP_WITHOUT_SHARED(kMirror);
   const std::string dir = testing::MakeTempDir("bioner_corpus_cli_");
   const std::string out = dir + "/ncbi_dev.jsonl";
   auto r = testing::RunProcess(kTrainer + " corpus export --corpus ncbi_disease --split dev --out " +
@@ -79,6 +81,7 @@ TEST(CorpusCli, ExportWritesExactlyTheOfficialDevSplit) {
 }
 
 TEST(CorpusCli, StatsJsonCountsEverySplit) {
+  BIONER_SKIP_WITHOUT_SHARED(kMirror);
   auto r = testing::RunProcess(kTrainer + " corpus stats --corpus ncbi_disease --json --mirror " + kMirror);
   ASSERT_EQ(r.exit_code, 0) << r.err;
   auto j = nlohmann::json::parse(r.out, nullptr, false);

@@ -9,6 +9,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "tests/support/shared_data.h"
 #include "core/util/file.h"
 #include "tests/integration/subprocess.h"
 
@@ -20,7 +21,7 @@ const std::string kRoot = BIONER_SOURCE_DIR;
 const std::string kModels = kRoot + "/models";
 const std::string kTool = std::string(BIONER_BINARY_DIR) + "/tool/bioner-tool";
 const std::string kTrainer = std::string(BIONER_BINARY_DIR) + "/trainer/bioner-trainer";
-const std::string kMirror = std::string(BIONER_SHARED_DIR) + "/corpora";
+const std::string kMirror = test_support::SharedPath("corpora");
 
 // Type -> a small test corpus of that type to re-evaluate on.
 const std::vector<std::pair<std::string, std::string>>& Checks() {
@@ -61,6 +62,7 @@ TEST(DefaultModels, EveryTypeHasACurrentVersionAModelCardAndFitsTheBudget) {
 }
 
 TEST(DefaultModels, ReproduceTheirRecordedTestF1ThroughTheTools) {
+  BIONER_SKIP_WITHOUT_SHARED(kMirror);
   const std::string tmp = testing::MakeTempDir("bioner_default_models_");
   for (const auto& [type, corpus] : Checks()) {
     SCOPED_TRACE(type + " on " + corpus);

@@ -18,7 +18,7 @@ import time
 import grpc
 from grpc_tools import protoc
 
-build, source, shared = sys.argv[1:4]
+build, source, data = sys.argv[1:4]  # data: tests/data, the fixtures
 work = tempfile.mkdtemp(prefix="bioner_pyinterop_")
 server = None
 passed = failed = 0
@@ -53,7 +53,7 @@ try:
         f.write('{"vocab_size": 28996, "hidden_size": 32, "num_hidden_layers": 1, '
                 '"num_attention_heads": 2, "intermediate_size": 64, "max_position_embeddings": 64, '
                 '"initializer_range": 0.5, "id2label": {"0": "O", "1": "B-Disease", "2": "I-Disease"}}')
-    vocab = os.path.join(shared, "testvectors/vocab/biobert-v1.1/vocab.txt")
+    vocab = os.path.join(data, "testvectors/vocab/biobert-v1.1/vocab.txt")
     subprocess.run([f"{build}/tool/bioner-tool", "init-model", "--config", config, "--vocab", vocab,
                     "--out", f"{repo}/Disease/1", "--seed", "3"], check=True)
     with open(f"{repo}/Disease/1/tokenizer_config.json", "w") as f:

@@ -23,7 +23,7 @@ namespace bioner::testing {
 namespace {
 const std::string kServer = std::string(BIONER_BINARY_DIR) + "/server/bioner-server";
 const std::string kVocab =
-    std::string(BIONER_SHARED_DIR) + "/testvectors/vocab/biobert-v1.1/vocab.txt";
+    std::string(BIONER_TEST_DATA_DIR) + "/testvectors/vocab/biobert-v1.1/vocab.txt";
 }  // namespace
 
 Status WriteTinyModel(const std::string& dir, const std::string& type, uint64_t seed) {

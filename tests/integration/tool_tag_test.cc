@@ -16,7 +16,7 @@ namespace {
 const std::string kTool = std::string(BIONER_BINARY_DIR) + "/tool/bioner-tool";
 const std::string kExamples = std::string(BIONER_SOURCE_DIR) + "/examples/abstracts.jsonl";
 const std::string kVocab =
-    std::string(BIONER_SHARED_DIR) + "/testvectors/vocab/biobert-v1.1/vocab.txt";
+    std::string(BIONER_TEST_DATA_DIR) + "/testvectors/vocab/biobert-v1.1/vocab.txt";
 
 class ToolTagTest : public ::testing::Test {
  protected:

@@ -6,11 +6,13 @@
 #include <filesystem>
 #include <fstream>
 
+#include "tests/support/shared_data.h"
+
 namespace bioner {
 namespace {
 
 namespace fs = std::filesystem;
-const std::string kCorpora = std::string(BIONER_SHARED_DIR) + "/corpora";
+const std::string kCorpora = test_support::SharedPath("corpora");
 
 Entity E(size_t s, size_t e, const char* type) { return Entity{s, e, type, "", 1.0f, ""}; }
 
@@ -29,6 +31,7 @@ TEST(ResolveOverlaps, KeepsOutermostPerTypeAndCounts) {
 }
 
 TEST(LoadCorpus, NcbiDiseaseFromTheMirror) {
+  BIONER_SKIP_WITHOUT_SHARED(kCorpora + "/ncbi_disease");
   const auto& reg = CorpusRegistry::Default();
   auto c = LoadCorpus(reg, **reg.Find("ncbi_disease"), {kCorpora});
   ASSERT_TRUE(c.ok()) << c.status();
@@ -51,6 +54,7 @@ TEST(LoadCorpus, NcbiDiseaseFromTheMirror) {
 }
 
 TEST(LoadCorpus, CellfinderSplitsPerType) {
+  BIONER_SKIP_WITHOUT_SHARED(kCorpora + "/cellfinder");
   const auto& reg = CorpusRegistry::Default();
   auto c = LoadCorpus(reg, **reg.Find("cellfinder"), {kCorpora});
   ASSERT_TRUE(c.ok()) << c.status();
@@ -76,6 +80,7 @@ TEST(LoadCorpus, CellfinderSplitsPerType) {
 // The reviewed OSIRIS patch (corpora.json): DYX1C1 in article46 was annotated over three
 // sentences.
 TEST(LoadCorpus, OsirisPatchShortensTheRunawayGene) {
+  BIONER_SKIP_WITHOUT_SHARED(kCorpora + "/osiris");
   const auto& reg = CorpusRegistry::Default();
   const CorpusSpec* spec = *reg.Find("osiris");
   ASSERT_EQ(spec->patches.size(), 1u);
@@ -99,6 +104,7 @@ TEST(LoadCorpus, OsirisPatchShortensTheRunawayGene) {
 
 // HUNER's own patches (huner_splits/patches) are applied to temporary copies before reading.
 TEST(LoadCorpus, HunerFilePatchesFixCdrAndVariome) {
+  BIONER_SKIP_WITHOUT_SHARED(kCorpora + "/cdr");
   const auto& reg = CorpusRegistry::Default();
   auto cdr = LoadCorpus(reg, **reg.Find("cdr"), {kCorpora});
   ASSERT_TRUE(cdr.ok()) << cdr.status();

@@ -4,11 +4,12 @@
 
 #include "core/corpus/fetch.h"
 #include "core/util/file.h"
+#include "tests/support/shared_data.h"
 
 namespace bioner {
 namespace {
 
-const std::string kCorpora = std::string(BIONER_SHARED_DIR) + "/corpora";
+const std::string kCorpora = test_support::SharedPath("corpora");
 
 constexpr char kDiff[] =
     "--- a.txt\t2018-01-25\n+++ a.txt.patched\t2018-01-25\n"
@@ -39,6 +40,7 @@ TEST(DiffPatch, MismatchIsDataLossNamingTheHunk) {
 
 // HUNER's CDR patch moves one location offset of the training BioC file.
 TEST(DiffPatch, HunerCdrPatchAppliesToTheMirror) {
+  BIONER_SKIP_WITHOUT_SHARED(kCorpora + "/cdr");
   auto text = ReadFile(kCorpora + "/cdr/CDR_Data/CDR.Corpus.v010516/CDR_TrainingSet.BioC.xml");
   auto diff = ReadFile(kCorpora + "/huner_splits/patches/CDR_TrainingSet.BioC.xml.patch");
   ASSERT_TRUE(text.ok() && diff.ok());

@@ -9,12 +9,13 @@
 #include <fstream>
 
 #include "core/util/file.h"
+#include "tests/support/shared_data.h"
 
 namespace bioner {
 namespace {
 
 namespace fs = std::filesystem;
-const std::string kCorpora = std::string(BIONER_SHARED_DIR) + "/corpora";
+const std::string kCorpora = test_support::SharedPath("corpora");
 
 class TempDirTest : public ::testing::Test {
  protected:
@@ -78,6 +79,7 @@ TEST(Sha256, KnownVectors) {
 }
 
 TEST(Sha256, MirrorFileMatchesManifest) {
+  BIONER_SKIP_WITHOUT_SHARED(kCorpora + "/cll/CLL_corpus.tar.gz");
   const std::string rel = "cll/CLL_corpus.tar.gz";
   auto sum = Sha256File(kCorpora + "/" + rel);
   ASSERT_TRUE(sum.ok()) << sum.status();
@@ -126,7 +128,9 @@ TEST_F(Unpack, MapsMembers) {
 }
 
 TEST_F(Unpack, RealCllArchive) {
-  auto w = UnpackArchive(kCorpora + "/cll/CLL_corpus.tar.gz", dir_ + "/out");
+  const std::string tgz = kCorpora + "/cll/CLL_corpus.tar.gz";
+  BIONER_SKIP_WITHOUT_SHARED(tgz);
+  auto w = UnpackArchive(tgz, dir_ + "/out");
   ASSERT_TRUE(w.ok()) << w.status();
   int nersuite = 0;
   for (const std::string& f : *w) nersuite += f.find("/nersuite/") != std::string::npos;
@@ -134,7 +138,11 @@ TEST_F(Unpack, RealCllArchive) {
 }
 
 TEST_F(Unpack, CorruptArchiveIsDataLoss) {
-  std::string good = *ReadFile(kCorpora + "/cll/CLL_corpus.tar.gz");
+  // Large enough that half of it cuts the gzip stream inside a member.
+  std::string payload;
+  for (int i = 0; payload.size() < 200000; ++i) payload += std::to_string(i * 7919) + " ";
+  const std::string tgz = MakeTarGz("good.tar.gz", {{"a.txt", payload}, {"b.txt", payload}});
+  std::string good = *ReadFile(tgz);
   const std::string truncated = Write("bad.tar.gz", good.substr(0, good.size() / 2));
   auto r = UnpackArchive(truncated, dir_ + "/out");
   ASSERT_FALSE(r.ok());
@@ -145,6 +153,31 @@ TEST_F(Unpack, CorruptArchiveIsDataLoss) {
   auto g = UnpackArchive(garbage, dir_ + "/out2");
   ASSERT_FALSE(g.ok());
   EXPECT_NE(g.status().message().find("garbage.zip"), std::string::npos) << g.status();
+}
+
+// A missing archive once crashed the test that read it (the value of an error StatusOr);
+// missing, empty and unreadable archives are each a clear error naming the file.
+TEST_F(Unpack, MissingEmptyOrUnreadableArchiveIsAClearError) {
+  auto missing = UnpackArchive(dir_ + "/no-such.tar.gz", dir_ + "/out");
+  ASSERT_FALSE(missing.ok());
+  EXPECT_EQ(missing.status().code(), StatusCode::kNotFound);
+  EXPECT_NE(missing.status().message().find("no-such.tar.gz"), std::string::npos) << missing.status();
+
+  auto empty = UnpackArchive(Write("empty.tar.gz", ""), dir_ + "/out");
+  ASSERT_FALSE(empty.ok());
+  EXPECT_EQ(empty.status().code(), StatusCode::kDataLoss);
+  EXPECT_NE(empty.status().message().find("empty.tar.gz"), std::string::npos) << empty.status();
+
+  fs::create_directories(dir_ + "/folder.tar.gz");  // unreadable as a file, even for root
+  auto folder = UnpackArchive(dir_ + "/folder.tar.gz", dir_ + "/out");
+  ASSERT_FALSE(folder.ok());
+  EXPECT_NE(folder.status().message().find("folder.tar.gz"), std::string::npos) << folder.status();
+  EXPECT_FALSE(fs::exists(dir_ + "/out"));
+}
+
+TEST(StatusOrDeathTest, ValueOfAnErrorEndsWithTheStatus) {
+  StatusOr<std::string> r = NotFound("/nowhere/x.tar.gz: missing");
+  EXPECT_DEATH((void)r.value(), "value\\(\\) of a StatusOr holding an error: NOT_FOUND: /nowhere/x.tar.gz");
 }
 
 TEST_F(Unpack, RefusesPathsOutsideTheFolder) {
@@ -158,6 +191,7 @@ TEST_F(Unpack, RefusesPathsOutsideTheFolder) {
 using FetchFromMirror = TempDirTest;
 
 TEST_F(FetchFromMirror, CopiesCorpusAndSplitsThenIsUpToDate) {
+  BIONER_SKIP_WITHOUT_SHARED(kCorpora + "/ncbi_disease");
   const auto& reg = CorpusRegistry::Default();
   const CorpusSpec* spec = *reg.Find("ncbi_disease");
   std::ostringstream progress;
@@ -176,6 +210,7 @@ TEST_F(FetchFromMirror, CopiesCorpusAndSplitsThenIsUpToDate) {
 }
 
 TEST_F(FetchFromMirror, CorruptMirrorFileIsRefusedAndLeavesNothing) {
+  BIONER_SKIP_WITHOUT_SHARED(kCorpora + "/ncbi_disease");
   const auto& reg = CorpusRegistry::Default();
   const CorpusSpec* spec = *reg.Find("ncbi_disease");
   for (const std::string& rel : reg.ManifestFiles("ncbi_disease/")) {

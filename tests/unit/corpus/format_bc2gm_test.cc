@@ -10,7 +10,7 @@ constexpr char kMismatch[] = "mention text does not match the text at its offset
 
 TEST(Bc2gmFormat, TrainAndTest) {
   const std::string train = Corpus("bc2gm/train");
-  if (train.empty()) GTEST_SKIP() << "shared corpora absent";
+  BIONER_SKIP_WITHOUT_SHARED(train);
   CorpusReport report;
   // The folders hold train.in/test.in, GENE.eval, ALTGENE.eval (skipped), README, test.idmap.
   auto docs = Read("bc2gm", {train, Corpus("bc2gm/test")}, &report);

@@ -11,7 +11,7 @@ constexpr char kDropped[] = "discontinuous mention dropped (text between fragmen
 
 TEST(BiocXmlFormat, CdrTrainingSet) {
   const std::string f = Corpus("cdr/CDR_Data/CDR.Corpus.v010516/CDR_TrainingSet.BioC.xml");
-  if (f.empty()) GTEST_SKIP() << "shared corpora absent";
+  BIONER_SKIP_WITHOUT_SHARED(f);
   CorpusReport report;
   auto docs = Read("bioc_xml", {f}, &report);
   ASSERT_TRUE(docs.ok()) << docs.status();
@@ -38,7 +38,7 @@ TEST(BiocXmlFormat, CdrTrainingSet) {
 
 TEST(BiocXmlFormat, VariomeWithAndWithoutRepairOptions) {
   const std::string zip = Corpus("variome/hvp_bioc.xml.zip");
-  if (zip.empty()) GTEST_SKIP() << "shared corpora absent";
+  BIONER_SKIP_WITHOUT_SHARED(zip);
   const std::string dir = Extract(zip);
   ASSERT_FALSE(dir.empty());
   const std::string f = dir + "/hvp_bioc.xml";

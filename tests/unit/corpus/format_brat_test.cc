@@ -8,7 +8,7 @@ using namespace testing_formats;
 
 TEST(BratFormat, CellFinder) {
   const std::string dir = Corpus("cellfinder/cellfinder1_brat");
-  if (dir.empty()) GTEST_SKIP() << "shared corpora absent";
+  BIONER_SKIP_WITHOUT_SHARED(dir);
   CorpusReport report;
   auto docs = Read("brat", {dir}, &report);  // the folder also holds LICENSE: not listed
   ASSERT_TRUE(docs.ok()) << docs.status();
@@ -26,7 +26,7 @@ TEST(BratFormat, CellFinder) {
 
 TEST(BratFormat, JnlpbaConvertedTraining) {
   const std::string dir = Corpus("jnlpba/standoff_train_converted");
-  if (dir.empty()) GTEST_SKIP() << "shared corpora absent";
+  BIONER_SKIP_WITHOUT_SHARED(dir);
   CorpusReport report;
   auto docs = Read("brat", {dir}, &report);
   ASSERT_TRUE(docs.ok()) << docs.status();

@@ -8,7 +8,7 @@ using namespace testing_formats;
 
 TEST(CllNersuiteFormat, Corpus) {
   const std::string tgz = Corpus("cll/CLL_corpus.tar.gz");
-  if (tgz.empty()) GTEST_SKIP() << "shared corpora absent";
+  BIONER_SKIP_WITHOUT_SHARED(tgz);
   const std::string dir = Extract(tgz);
   ASSERT_FALSE(dir.empty());
   CorpusReport report;

@@ -8,7 +8,7 @@ using namespace testing_formats;
 
 TEST(Iob2Format, JnlpbaTestSet) {
   const std::string f = Corpus("jnlpba/Genia4ERtest/Genia4EReval2.iob2");
-  if (f.empty()) GTEST_SKIP() << "shared corpora absent";
+  BIONER_SKIP_WITHOUT_SHARED(f);
   CorpusReport report;
   auto docs = Read("iob2", {f}, &report);
   ASSERT_TRUE(docs.ok()) << docs.status();

@@ -8,7 +8,7 @@ using namespace testing_formats;
 
 TEST(LinnaeusFormat, FilteredTags) {
   const std::string root = Corpus("linnaeus/manual-corpus-species-1.0");
-  if (root.empty()) GTEST_SKIP() << "shared corpora absent";
+  BIONER_SKIP_WITHOUT_SHARED(root);
   CorpusReport report;
   auto docs = Read("linnaeus", {root + "/txt", root + "/filtered_tags.tsv"}, &report);
   ASSERT_TRUE(docs.ok()) << docs.status();

@@ -8,7 +8,7 @@ using namespace testing_formats;
 
 TEST(OsirisFormat, Corpus) {
   const std::string tar = Corpus("osiris/OSIRIScorpusv02.tar");
-  if (tar.empty()) GTEST_SKIP() << "shared corpora absent";
+  BIONER_SKIP_WITHOUT_SHARED(tar);
   const std::string dir = Extract(tar);
   ASSERT_FALSE(dir.empty());
   CorpusReport report;

@@ -10,7 +10,7 @@ constexpr char kDropped[] = "discontinuous mention dropped (text between fragmen
 
 TEST(PpiXmlFormat, BioInferSentenceIndices) {
   const std::string train = Corpus("bioinfer/BioInfer-train.xml");
-  if (train.empty()) GTEST_SKIP() << "shared corpora absent";
+  BIONER_SKIP_WITHOUT_SHARED(train);
   CorpusReport report;
   auto docs = Read("ppi_xml", {train, Corpus("bioinfer/BioInfer-test.xml")}, &report,
                    {{"ids", "sentence_index"}});
@@ -34,7 +34,7 @@ TEST(PpiXmlFormat, BioInferSentenceIndices) {
 
 TEST(PpiXmlFormat, IepaAndHprd50Documents) {
   const std::string iepa = Corpus("iepa/IEPA-train.xml");
-  if (iepa.empty()) GTEST_SKIP() << "shared corpora absent";
+  BIONER_SKIP_WITHOUT_SHARED(iepa);
   CorpusReport report;
   // IEPA entities have no type attribute and HPRD50's hold protein ids: the label option.
   auto docs =

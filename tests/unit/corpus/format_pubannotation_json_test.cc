@@ -8,7 +8,7 @@ using namespace testing_formats;
 
 TEST(PubannotationJsonFormat, LocText) {
   const std::string dir = Corpus("loctext/LocText");
-  if (dir.empty()) GTEST_SKIP() << "shared corpora absent";
+  BIONER_SKIP_WITHOUT_SHARED(dir);
   CorpusReport report;
   auto docs = Read("pubannotation_json", {dir}, &report);
   ASSERT_TRUE(docs.ok()) << docs.status();

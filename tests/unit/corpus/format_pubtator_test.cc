@@ -10,7 +10,7 @@ constexpr char kMismatch[] = "mention text does not match the text at its offset
 
 TEST(PubtatorFormat, CdrTrainingSet) {
   const std::string f = Corpus("cdr/CDR_Data/CDR.Corpus.v010516/CDR_TrainingSet.PubTator.txt");
-  if (f.empty()) GTEST_SKIP() << "shared corpora absent";
+  BIONER_SKIP_WITHOUT_SHARED(f);
   CorpusReport report;
   auto docs = Read("pubtator", {f}, &report);
   ASSERT_TRUE(docs.ok()) << docs.status();
@@ -31,7 +31,7 @@ TEST(PubtatorFormat, CdrTrainingSet) {
 
 TEST(PubtatorFormat, NcbiDiseaseTrainingSet) {
   const std::string f = Corpus("ncbi_disease/NCBItrainset_corpus.txt");
-  if (f.empty()) GTEST_SKIP() << "shared corpora absent";
+  BIONER_SKIP_WITHOUT_SHARED(f);
   CorpusReport report;
   auto docs = Read("pubtator", {f}, &report);
   ASSERT_TRUE(docs.ok()) << docs.status();
@@ -50,7 +50,7 @@ TEST(PubtatorFormat, NcbiDiseaseTrainingSet) {
 
 TEST(PubtatorFormat, NcbiDiseaseDevelopSetLabels) {
   const std::string f = Corpus("ncbi_disease/NCBIdevelopset_corpus.txt");
-  if (f.empty()) GTEST_SKIP() << "shared corpora absent";
+  BIONER_SKIP_WITHOUT_SHARED(f);
   CorpusReport report;
   auto docs = Read("pubtator", {f}, &report);
   ASSERT_TRUE(docs.ok()) << docs.status();

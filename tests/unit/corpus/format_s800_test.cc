@@ -8,7 +8,7 @@ using namespace testing_formats;
 
 TEST(S800Format, Corpus) {
   const std::string root = Corpus("s800");
-  if (root.empty()) GTEST_SKIP() << "shared corpora absent";
+  BIONER_SKIP_WITHOUT_SHARED(root);
   CorpusReport report;
   auto docs = Read("s800", {root + "/abstracts", root + "/S800.tsv"}, &report);
   ASSERT_TRUE(docs.ok()) << docs.status();

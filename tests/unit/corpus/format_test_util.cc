@@ -9,6 +9,7 @@
 #include <mutex>
 
 #include "core/util/utf8.h"
+#include "tests/support/shared_data.h"
 
 namespace bioner::testing_formats {
 namespace fs = std::filesystem;
@@ -27,11 +28,7 @@ void RemoveCreated() {
 
 }  // namespace
 
-std::string Corpus(const std::string& rel) {
-  const std::string root = std::string(BIONER_SHARED_DIR) + "/corpora";
-  if (!fs::exists(root)) return "";
-  return root + "/" + rel;
-}
+std::string Corpus(const std::string& rel) { return test_support::SharedPath("corpora/" + rel); }
 
 std::string TempDir() {
   static std::once_flag once;

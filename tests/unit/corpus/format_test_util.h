@@ -8,10 +8,12 @@
 #include <vector>
 
 #include "core/corpus/format.h"
+#include "tests/support/shared_data.h"
 
 namespace bioner::testing_formats {
 
-// BIONER_SHARED_DIR/corpora/<rel>; empty when the shared data folder is absent.
+// <shared data folder>/corpora/<rel> (tests/support/shared_data.h); a test skips with
+// BIONER_SKIP_WITHOUT_SHARED(path) when it is absent.
 std::string Corpus(const std::string& rel);
 
 // A new empty folder under the system temp dir, removed at process exit.

@@ -6,12 +6,13 @@
 #include <set>
 
 #include "core/corpus/format.h"
+#include "tests/support/shared_data.h"
 
 namespace bioner {
 namespace {
 
 namespace fs = std::filesystem;
-const std::string kCorpora = std::string(BIONER_SHARED_DIR) + "/corpora";
+const std::string kCorpora = test_support::SharedPath("corpora");
 
 TEST(Registry, EmbeddedRegistryParses) {
   ASSERT_TRUE(CorpusRegistry::EmbeddedStatus().ok()) << CorpusRegistry::EmbeddedStatus();
@@ -30,6 +31,7 @@ TEST(Registry, EveryHunerCorpusIsRegistered) {
 }
 
 TEST(Registry, StatusMatchesTheMirror) {
+  BIONER_SKIP_WITHOUT_SHARED(kCorpora);
   for (const CorpusSpec& c : CorpusRegistry::Default().corpora()) {
     const bool in_mirror = fs::is_directory(kCorpora + "/" + c.name);
     EXPECT_EQ(in_mirror, c.status == CorpusStatus::kAvailable) << c.name;
@@ -49,6 +51,7 @@ TEST(Registry, HeldOutCorpora) {
 }
 
 TEST(Registry, EverySplitFileExists) {
+  BIONER_SKIP_WITHOUT_SHARED(kCorpora);
   const auto& reg = CorpusRegistry::Default();
   for (const CorpusSpec& c : reg.corpora()) {
     ASSERT_FALSE(c.split_files.empty()) << c.name;

@@ -7,11 +7,12 @@
 #include <sstream>
 
 #include "core/util/utf8.h"
+#include "tests/support/shared_data.h"
 
 namespace bioner {
 namespace {
 
-const std::string kCorpora = std::string(BIONER_SHARED_DIR) + "/corpora";
+const std::string kCorpora = test_support::SharedPath("corpora");
 
 std::vector<std::string> Sentences(const std::string& text) {
   std::vector<std::string> out;
@@ -97,6 +98,7 @@ TEST(Sentences, PassagesAreSplitSeparately) {
 
 // BC2GM's train.in holds one sentence per line: the splitter must leave nearly all whole.
 TEST(Sentences, RealBc2gmSentencesStayWhole) {
+  BIONER_SKIP_WITHOUT_SHARED(kCorpora + "/bc2gm/train/train.in");
   std::ifstream in(kCorpora + "/bc2gm/train/train.in");
   ASSERT_TRUE(in) << "missing shared corpora";
   std::string line;
@@ -122,6 +124,7 @@ std::string Unescape(std::string s) {
 // IEPA's abstracts come sentence by sentence: joined again, the splitter must find the
 // original boundaries.
 TEST(Sentences, RealIepaBoundariesAreRecovered) {
+  BIONER_SKIP_WITHOUT_SHARED(kCorpora + "/iepa/IEPA-train.xml");
   std::ifstream in(kCorpora + "/iepa/IEPA-train.xml");
   ASSERT_TRUE(in);
   std::stringstream ss;

@@ -4,10 +4,12 @@
 
 #include <set>
 
+#include "tests/support/shared_data.h"
+
 namespace bioner {
 namespace {
 
-const std::string kSplits = std::string(BIONER_SHARED_DIR) + "/corpora/huner_splits";
+const std::string kSplits = test_support::SharedPath("corpora/huner_splits");
 
 TEST(Splits, ParseStripsCarriageReturnsAndBlankLines) {
   EXPECT_EQ(ParseSplitIds("\r\na\r\nb\r\n"), (std::vector<std::string>{"a", "b"}));
@@ -17,6 +19,7 @@ TEST(Splits, ParseStripsCarriageReturnsAndBlankLines) {
 }
 
 TEST(Splits, RealSplitFiles) {
+  BIONER_SKIP_WITHOUT_SHARED(kSplits);
   // ncbi.* : 789 ids in all (SOURCES.md); bioinfer.train starts with a CRLF blank line.
   auto ncbi = ReadSplitFamily(kSplits, "ncbi");
   ASSERT_TRUE(ncbi.ok()) << ncbi.status();

@@ -7,7 +7,7 @@
 namespace bioner {
 namespace {
 
-const std::string kVocab = std::string(BIONER_SHARED_DIR) + "/testvectors/vocab/biobert-v1.1/vocab.txt";
+const std::string kVocab = std::string(BIONER_TEST_DATA_DIR) + "/testvectors/vocab/biobert-v1.1/vocab.txt";
 
 // A context-free fake: each token id maps to a fixed label; logits put 5.0 on that label.
 class DictionaryModel : public WindowModel {

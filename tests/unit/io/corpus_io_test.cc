@@ -12,7 +12,7 @@
 namespace bioner::client {
 namespace {
 
-const std::string kSamples = std::string(BIONER_SHARED_DIR) + "/samples/";
+const std::string kSamples = std::string(BIONER_TEST_DATA_DIR) + "/samples/";
 
 std::string TempFile(const std::string& name, const std::string& content) {
   const std::string path = ::testing::TempDir() + "/" + name;

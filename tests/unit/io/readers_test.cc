@@ -13,7 +13,7 @@
 namespace bioner {
 namespace {
 
-const std::string kSamples = std::string(BIONER_SHARED_DIR) + "/samples/";
+const std::string kSamples = std::string(BIONER_TEST_DATA_DIR) + "/samples/";
 
 StatusOr<std::vector<Document>> Read(const std::string& format, const std::string& file,
                                      CorpusReport* report) {

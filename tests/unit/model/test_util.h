@@ -17,7 +17,7 @@
 namespace bioner::testing {
 
 inline std::string ModelVectorDir(const std::string& name) {
-  return std::string(BIONER_SHARED_DIR) + "/testvectors/model/" + name;
+  return std::string(BIONER_TEST_DATA_DIR) + "/testvectors/model/" + name;
 }
 
 // A fresh folder under the system temp dir, removed on destruction.

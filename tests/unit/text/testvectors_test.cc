@@ -28,7 +28,7 @@ class TestVectors : public testing::TestWithParam<VectorFile> {};
 
 TEST_P(TestVectors, EveryLineMatches) {
   const VectorFile& file = GetParam();
-  const std::string dir = std::string(BIONER_SHARED_DIR) + "/testvectors/";
+  const std::string dir = std::string(BIONER_TEST_DATA_DIR) + "/testvectors/";
   StatusOr<Vocab> vocab = Vocab::Load(dir + file.vocab);
   ASSERT_TRUE(vocab.ok()) << vocab.status();
   TokenizerOptions options;

@@ -15,7 +15,7 @@ namespace {
 using testing::HasSubstr;
 
 const std::string kTool = std::string(BIONER_BINARY_DIR) + "/tool/bioner-tool";
-const std::string kVectors = std::string(BIONER_SHARED_DIR) + "/testvectors/";
+const std::string kVectors = std::string(BIONER_TEST_DATA_DIR) + "/testvectors/";
 
 struct ToolRun {
   int exit_code = -1;

@@ -260,7 +260,7 @@ TEST_F(ModelDirTest, MissingVocabNamesFile) {
 }
 
 TEST(ModelDirSharedTest, RealFolders) {
-  const std::string vocab_dir = std::string(BIONER_SHARED_DIR) + "/testvectors/vocab/";
+  const std::string vocab_dir = std::string(BIONER_TEST_DATA_DIR) + "/testvectors/vocab/";
   StatusOr<BertTokenizer> cased = BertTokenizer::FromModelDir(vocab_dir + "bert-base-cased");
   ASSERT_TRUE(cased.ok()) << cased.status();
   EXPECT_FALSE(cased->options().lowercase);

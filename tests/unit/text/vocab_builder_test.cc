@@ -53,7 +53,7 @@ std::vector<std::string> WithSpecials(std::vector<std::string> rest) {
 
 // The texts of a test-vector file of ../shared/testvectors/tokenizer/.
 std::vector<std::string> TestVectorTexts(const std::string& file) {
-  const std::string path = std::string(BIONER_SHARED_DIR) + "/testvectors/tokenizer/" + file;
+  const std::string path = std::string(BIONER_TEST_DATA_DIR) + "/testvectors/tokenizer/" + file;
   std::ifstream in(path);
   EXPECT_TRUE(in) << "cannot open " << path;
   std::vector<std::string> texts;

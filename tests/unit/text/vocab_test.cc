@@ -12,7 +12,7 @@ namespace {
 
 using testing::HasSubstr;
 
-const std::string kVocabDir = std::string(BIONER_SHARED_DIR) + "/testvectors/vocab/";
+const std::string kVocabDir = std::string(BIONER_TEST_DATA_DIR) + "/testvectors/vocab/";
 
 TEST(VocabTest, IdIsLineNumberMinusOne) {
   StatusOr<Vocab> v = Vocab::Parse("[PAD]\n[UNK]\nthe\n##s\n", "v.txt");
