@@ -70,7 +70,7 @@ struct Tokenized {
   std::vector<std::vector<size_t>> windows;    // window lengths per document, in order
 };
 
-StatusOr<Tokenized> Tokenize(const std::vector<Document>& docs, const text::BertTokenizer& tok) {
+StatusOr<Tokenized> Tokenize(const std::vector<Document>& docs, const text::TextEncoder& tok) {
   Tokenized t;
   for (const Document& d : docs) {
     ASSIGN_OR_RETURN(PreparedDocument p, PrepareDocument(d, tok, WindowOptions{512, -1}));
@@ -111,7 +111,7 @@ struct Efficiency {
 
 StatusOr<Efficiency> MeasureBase(const std::string& dir, const std::string& vocab,
                                  const std::vector<Document>& docs,
-                                 const text::BertTokenizer& tokenizer, double typical, int budget,
+                                 const text::TextEncoder& tokenizer, double typical, int budget,
                                  int runs, int threads) {
   const BertConfig base = Shape(768, 12, 12, 3072);
   RETURN_IF_ERROR(CreateRandomModel(base, dir, 11, vocab));
@@ -164,7 +164,7 @@ struct Ceiling {
 };
 
 StatusOr<Ceiling> MeasureBatchCeiling(const TokenClassifier& model, const std::vector<Document>& docs,
-                                      const text::BertTokenizer& tokenizer, size_t length, int k, int runs) {
+                                      const text::TextEncoder& tokenizer, size_t length, int k, int runs) {
   std::vector<int32_t> window;
   for (size_t d = 0; d < docs.size() && window.empty(); ++d) {
     ASSIGN_OR_RETURN(PreparedDocument p, PrepareDocument(docs[d], tokenizer, WindowOptions{512, -1}));
@@ -255,7 +255,7 @@ int Main(int argc, char** argv) {
   if (!model_bytes.ok()) return fail(model_bytes.status());
   auto in_process = LoadInProcess(repo, kTypes, static_cast<int>(threads));
   if (!in_process.ok()) return fail(in_process.status());
-  const text::BertTokenizer& tokenizer = *in_process->models.front().tokenizer;
+  const text::TextEncoder& tokenizer = *in_process->models.front().tokenizer;
   auto tok = Tokenize(*pool, tokenizer);
   if (!tok.ok()) return fail(tok.status());
 

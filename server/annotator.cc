@@ -104,7 +104,7 @@ class DocumentTask : public std::enable_shared_from_this<DocumentTask> {
 Status AnnotateDocument(Document doc, const std::vector<std::shared_ptr<const ServingModel>>& models,
                         std::shared_ptr<const WorkTicket> ticket, DocumentDone done) {
   // Tokenized once per distinct tokenizer and window length.
-  std::map<std::pair<const text::BertTokenizer*, int>, std::shared_ptr<const PreparedDocument>> prepared;
+  std::map<std::pair<const text::TextEncoder*, int>, std::shared_ptr<const PreparedDocument>> prepared;
   std::vector<DocumentTask::Part> parts;
   for (const auto& m : models) {
     auto& p = prepared[{m->tagging.tokenizer.get(), m->window.max_seq_len}];

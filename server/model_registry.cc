@@ -92,16 +92,20 @@ StatusOr<std::string> ModelRegistry::ResolveVersion(const std::string& type) con
   return best_name;
 }
 
-StatusOr<std::shared_ptr<const text::BertTokenizer>> ModelRegistry::ShareTokenizer(
-    const std::string& dir, std::shared_ptr<const text::BertTokenizer> loaded) {
+StatusOr<std::shared_ptr<const text::TextEncoder>> ModelRegistry::ShareTokenizer(
+    const std::string& dir, std::shared_ptr<const text::TextEncoder> encoder) {
+  // Only WordPiece tokenizers are shared: models of one vocabulary are common (BERT types
+  // fine-tuned from one encoder), and their tries are the tokenizer's memory.
+  auto loaded = std::dynamic_pointer_cast<const text::BertTokenizer>(encoder);
+  if (loaded == nullptr) return encoder;
   ASSIGN_OR_RETURN(std::string vocab, ReadFile(dir + "/vocab.txt"));
   const auto& o = loaded->options();
   const std::string key = std::to_string(o.lowercase) + "/" +
                           std::to_string(o.max_input_chars_per_word) + "/" + vocab;
   std::lock_guard<std::mutex> lock(tokenizers_mu_);
-  if (auto shared = tokenizers_[key].lock()) return shared;
+  if (auto shared = tokenizers_[key].lock()) return std::shared_ptr<const text::TextEncoder>(shared);
   tokenizers_[key] = loaded;
-  return loaded;
+  return std::shared_ptr<const text::TextEncoder>(loaded);
 }
 
 StatusOr<std::shared_ptr<const ServingModel>> ModelRegistry::Load(const std::string& type,

@@ -27,6 +27,7 @@
 #include <vector>
 
 #include "core/decode/tagger.h"
+#include "core/text/tokenizer.h"
 #include "server/batcher.h"
 #include "server/config.h"
 #include "server/metrics.h"
@@ -71,8 +72,8 @@ class ModelRegistry {
   StatusOr<std::string> ResolveVersion(const std::string& type) const;
   StatusOr<std::shared_ptr<const ServingModel>> Load(const std::string& type,
                                                      const std::string& version);
-  StatusOr<std::shared_ptr<const text::BertTokenizer>> ShareTokenizer(
-      const std::string& dir, std::shared_ptr<const text::BertTokenizer> loaded);
+  StatusOr<std::shared_ptr<const text::TextEncoder>> ShareTokenizer(
+      const std::string& dir, std::shared_ptr<const text::TextEncoder> encoder);
   void WatchLoop();
   void ReleaseRetired();
 

@@ -1,5 +1,7 @@
 #include "core/decode/classifier_model.h"
 
+#include "core/text/tokenizer.h"
+
 namespace bioner {
 
 StatusOr<std::unique_ptr<ClassifierWindowModel>> ClassifierWindowModel::Create(

@@ -6,6 +6,7 @@
 #include <numeric>
 #include <tuple>
 
+#include "core/text/vocab.h"
 #include "core/util/utf8.h"
 
 namespace bioner {
@@ -16,7 +17,7 @@ size_t PreparedDocument::num_tokens() const {
   return n;
 }
 
-StatusOr<PreparedDocument> PrepareDocument(const Document& doc, const text::BertTokenizer& tokenizer,
+StatusOr<PreparedDocument> PrepareDocument(const Document& doc, const text::TextEncoder& tokenizer,
                                            const WindowOptions& options) {
   const int content = options.max_seq_len - 2;  // room for [CLS] and [SEP]
   if (content < 1) {
@@ -24,7 +25,7 @@ StatusOr<PreparedDocument> PrepareDocument(const Document& doc, const text::Bert
                            " leaves no room for tokens besides [CLS] and [SEP]");
   }
   const int overlap = options.overlap < 0 ? content / 4 : options.overlap;
-  const int32_t cls = tokenizer.vocab().cls_id(), sep = tokenizer.vocab().sep_id();
+  const int32_t cls = tokenizer.cls_id(), sep = tokenizer.sep_id();
   if (cls == text::Vocab::kAbsent || sep == text::Vocab::kAbsent) {
     return FailedPrecondition("the vocabulary has no [CLS] or [SEP] token, needed for model inputs");
   }
@@ -126,7 +127,7 @@ StatusOr<std::vector<Entity>> AssembleEntities(const Document& doc,
 Status TagDocuments(const std::vector<TaggingModel>& models, const TagOptions& options,
                     std::vector<Document>* docs) {
   // Documents are tokenized once per distinct tokenizer, not once per model.
-  std::map<const text::BertTokenizer*, std::vector<PreparedDocument>> prepared_by_tokenizer;
+  std::map<const text::TextEncoder*, std::vector<PreparedDocument>> prepared_by_tokenizer;
   for (const TaggingModel& m : models) {
     WindowOptions wo{std::min(m.model->max_seq_len(), 512), options.overlap};
     auto& prepared = prepared_by_tokenizer[m.tokenizer.get()];

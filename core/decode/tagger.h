@@ -19,7 +19,7 @@
 #include "core/decode/window_model.h"
 #include "core/decode/windows.h"
 #include "core/doc/document.h"
-#include "core/text/tokenizer.h"
+#include "core/text/text_encoder.h"
 #include "core/util/status.h"
 
 namespace bioner {
@@ -43,7 +43,7 @@ struct PreparedDocument {
   size_t num_tokens() const;                 // sum of input lengths
 };
 
-StatusOr<PreparedDocument> PrepareDocument(const Document& doc, const text::BertTokenizer& tokenizer,
+StatusOr<PreparedDocument> PrepareDocument(const Document& doc, const text::TextEncoder& tokenizer,
                                            const WindowOptions& options);
 
 // Entities from the logits of every input of `prepared` (same order), for one model.
@@ -56,7 +56,7 @@ StatusOr<std::vector<Entity>> AssembleEntities(const Document& doc,
 
 // A model ready for tagging: its tokenizer, its network and its version ("Disease/3").
 struct TaggingModel {
-  std::shared_ptr<const text::BertTokenizer> tokenizer;
+  std::shared_ptr<const text::TextEncoder> tokenizer;
   std::shared_ptr<WindowModel> model;
   std::string version;
 };

@@ -27,6 +27,7 @@
 
 #include "core/text/encoding.h"
 #include "core/text/piece_trie.h"
+#include "core/text/text_encoder.h"
 #include "core/text/vocab.h"
 #include "core/util/status.h"
 
@@ -39,7 +40,7 @@ struct TokenizerOptions {
   int32_t max_input_chars_per_word = 100;
 };
 
-class BertTokenizer {
+class BertTokenizer final : public TextEncoder {
  public:
   // INVALID_ARGUMENT if the options are out of range.
   static StatusOr<BertTokenizer> Create(Vocab vocab, TokenizerOptions options = {});
@@ -55,7 +56,9 @@ class BertTokenizer {
   // Tokenizes UTF-8 `text`. INVALID_ARGUMENT naming the byte position if it is not valid
   // UTF-8 (or longer than 2^31 - 1 bytes). An empty or all-whitespace text gives an empty
   // Encoding.
-  StatusOr<Encoding> Encode(std::string_view text) const;
+  StatusOr<Encoding> Encode(std::string_view text) const override;
+  int32_t cls_id() const override { return vocab_.cls_id(); }
+  int32_t sep_id() const override { return vocab_.sep_id(); }
 
   const Vocab& vocab() const { return vocab_; }
   const TokenizerOptions& options() const { return options_; }

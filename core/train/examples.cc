@@ -63,7 +63,7 @@ std::vector<int32_t> WordLabels(const std::vector<Entity>& entities, const Prepa
 }  // namespace
 
 StatusOr<std::vector<Example>> BuildExamples(const std::vector<Document>& docs,
-                                             const text::BertTokenizer& tokenizer,
+                                             const text::TextEncoder& tokenizer,
                                              const LabelSet& labels, const std::string& type,
                                              int max_seq_len, ExampleStats* stats) {
   ExampleStats local;

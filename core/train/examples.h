@@ -23,7 +23,7 @@
 
 #include "core/decode/labels.h"
 #include "core/doc/document.h"
-#include "core/text/tokenizer.h"
+#include "core/text/text_encoder.h"
 #include "core/util/status.h"
 
 namespace bioner::train {
@@ -53,7 +53,7 @@ struct ExampleStats {
 // are labelled (others are ignored). INVALID_ARGUMENT if `labels` lacks B-/I- (or E-/S-) of
 // `type`, or max_seq_len < 3.
 StatusOr<std::vector<Example>> BuildExamples(const std::vector<Document>& docs,
-                                             const text::BertTokenizer& tokenizer,
+                                             const text::TextEncoder& tokenizer,
                                              const LabelSet& labels, const std::string& type,
                                              int max_seq_len, ExampleStats* stats);
 

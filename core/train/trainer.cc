@@ -28,6 +28,7 @@
 #include "core/train/optim.h"
 #include "core/train/torch_guard.h"
 #include "core/train/train_log.h"
+#include "core/text/tokenizer.h"
 #include "core/train/work_state.h"
 #include "core/util/file.h"
 

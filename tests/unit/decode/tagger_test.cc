@@ -4,6 +4,8 @@
 
 #include <map>
 
+#include "core/text/tokenizer.h"
+
 namespace bioner {
 namespace {
 

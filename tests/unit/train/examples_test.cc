@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include "core/text/tokenizer.h"
 #include "tests/unit/train/train_test_util.h"
 
 namespace bioner::train {
