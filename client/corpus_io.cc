@@ -1,5 +1,6 @@
 #include "client/corpus_io.h"
 
+#include <fcntl.h>
 #include <unistd.h>
 
 #include <cerrno>
@@ -13,7 +14,8 @@ namespace bioner::client {
 namespace {
 
 Status ErrnoStatus(const std::string& path, const char* what) {
-  return Status(StatusCode::kUnavailable, path + ": " + what + ": " + std::strerror(errno));
+  const int err = errno;  // before the message's allocations
+  return Status(StatusCode::kUnavailable, path + ": " + what + ": " + std::strerror(err));
 }
 
 }  // namespace
@@ -25,8 +27,26 @@ OutputFormat OutputFormatForPath(const std::string& path) {
   return OutputFormat::kJsonl;
 }
 
+const char* OutputExtension(OutputFormat format) {
+  switch (format) {
+    case OutputFormat::kPubtator:
+      return ".pubtator";
+    case OutputFormat::kBiocJson:
+      return ".json";
+    case OutputFormat::kBiocXml:
+      return ".xml";
+    case OutputFormat::kJsonl:
+      break;
+  }
+  return ".jsonl";
+}
+
+bool ResumesPerDocument(OutputFormat format) {
+  return format == OutputFormat::kJsonl || format == OutputFormat::kPubtator;
+}
+
 StatusOr<std::set<std::string>> PrepareResume(const std::string& path, OutputFormat format) {
-  if (format != OutputFormat::kJsonl && format != OutputFormat::kPubtator) {
+  if (!ResumesPerDocument(format)) {
     return FailedPrecondition(std::string("--resume supports jsonl and pubtator output, not ") +
                               OutputFormatName(format) + " (" + path + ")");
   }
@@ -98,11 +118,30 @@ Status OutputFile::Write(const Document& doc) {
   return Status::Ok();
 }
 
-Status OutputFile::Close() {
+Status OutputFile::Close() { return Finish(/*sync=*/false); }
+
+Status OutputFile::Finish(bool sync) {
   if (file_ == nullptr) return Status::Ok();
   Status s = Put(FormatFooter(format_));
+  if (s.ok() && sync && ::fsync(::fileno(file_)) != 0) s = ErrnoStatus(path_, "fsync failed");
   if (std::fclose(file_) != 0 && s.ok()) s = ErrnoStatus(path_, "close failed");
   file_ = nullptr;
+  return s;
+}
+
+Status OutputFile::Publish(const std::string& final_path) {
+  RETURN_IF_ERROR(Finish(/*sync=*/true));
+  if (::rename(path_.c_str(), final_path.c_str()) != 0) {
+    const int err = errno;  // before the message's allocations
+    return Status(StatusCode::kUnavailable,
+                  path_ + ": cannot rename to " + final_path + ": " + std::strerror(err));
+  }
+  // The rename itself is durable only once the folder is synced (leveldb's SyncDirIfManifest).
+  const std::string dir = std::filesystem::path(final_path).parent_path().string();
+  const int fd = ::open(dir.empty() ? "." : dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  if (fd < 0) return ErrnoStatus(dir, "cannot open the folder to sync it");
+  Status s = ::fsync(fd) == 0 ? Status::Ok() : ErrnoStatus(dir, "fsync of the folder failed");
+  ::close(fd);
   return s;
 }
 

@@ -23,6 +23,12 @@ namespace bioner::client {
 // The output format named by `path`'s extension (.jsonl, .pubtator, .json, .xml; default
 // jsonl).
 OutputFormat OutputFormatForPath(const std::string& path);
+// The extension OutputFormatForPath maps to `format` (".jsonl", ".pubtator", ".json", ".xml").
+const char* OutputExtension(OutputFormat format);
+
+// Whether --resume can continue a partial output of `format` document by document (jsonl
+// and pubtator: their records end in a recognisable terminator).
+bool ResumesPerDocument(OutputFormat format);
 
 // For --resume: the ids of the documents completely written to `path` (jsonl or pubtator;
 // other formats are FAILED_PRECONDITION). An incomplete last record (the run was killed
@@ -43,10 +49,14 @@ class OutputFile {
   Status Write(const Document& doc);
   // Writes the footer (bioc-json, bioc-xml) and closes the file.
   Status Close();
+  // Close(), with the data forced to disk (fsync), then renames the file to `final_path` and
+  // syncs its folder: a file under `final_path` is always complete, even after a crash.
+  Status Publish(const std::string& final_path);
 
  private:
   OutputFile(std::string path, OutputFormat format, std::FILE* f);
   Status Put(const std::string& data);
+  Status Finish(bool sync);
   std::string path_;
   OutputFormat format_;
   std::FILE* file_ = nullptr;
