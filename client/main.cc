@@ -18,6 +18,7 @@
 #include "client/progress.h"
 #include "client/tagger_client.h"
 #include "core/util/args.h"
+#include "core/util/main_guard.h"
 
 namespace bioner::client {
 namespace {
@@ -327,11 +328,14 @@ int Models(int argc, char** argv) {
 }  // namespace bioner::client
 
 int main(int argc, char** argv) {
-  return bioner::RunSubcommand(
-      "bioner-client",
-      {
-          {"annotate", "--server ADDR (--in FILE --out FILE | --in DIR_OR_FILE... --out-dir DIR) [--types T,...] [--format F] [--resume] [--load-balancing round_robin --streams N]   tag files of documents", bioner::client::Annotate},
-          {"models", "--server ADDR   the models the server serves", bioner::client::Models},
-      },
-      argc, argv);
+  // An exception reaching here is a bug: one line and the error exit code, never an abort.
+  return bioner::RunMain("bioner-client", 2, [&]() -> int {
+    return bioner::RunSubcommand(
+        "bioner-client",
+        {
+            {"annotate", "--server ADDR (--in FILE --out FILE | --in DIR_OR_FILE... --out-dir DIR) [--types T,...] [--format F] [--resume] [--load-balancing round_robin --streams N]   tag files of documents", bioner::client::Annotate},
+            {"models", "--server ADDR   the models the server serves", bioner::client::Models},
+        },
+        argc, argv);
+  });
 }

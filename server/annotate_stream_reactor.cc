@@ -1,20 +1,46 @@
 #include "server/annotate_stream_reactor.h"
 
+#include <chrono>
+
 #include "server/annotator.h"
 #include "server/convert.h"
 #include "server/grpc_status.h"
 
 namespace bioner::server {
+namespace {
+
+// How a call ended for the client. `sent` is the status the reactor finished with. When the
+// client never received it (it cancelled, its deadline passed, the connection broke), gRPC
+// marks the call cancelled; that is final once OnDone runs, after gRPC's completion op.
+// gRPC does not say why a call was cancelled: one cancelled at its deadline counts as
+// DEADLINE_EXCEEDED. The client's own deadline timer usually fires first, so its
+// RST_STREAM arrives a little before the server's deadline (which runs from the
+// grpc-timeout header, rounded up to three significant figures: up to 1% later, plus
+// transit); hence the margin of 1% of the timeout + 100 ms.
+grpc::StatusCode EndCode(const grpc::CallbackServerContext& ctx, Clock::time_point start,
+                         grpc::StatusCode sent) {
+  if (!ctx.IsCancelled()) return sent;
+  const auto now = std::chrono::system_clock::now();
+  const auto started =
+      now - std::chrono::duration_cast<std::chrono::system_clock::duration>(Clock::now() - start);
+  const auto deadline = ctx.deadline();
+  // "No deadline" is a time point far in the future (as in TicketFor).
+  if (deadline - started > std::chrono::hours(24)) return grpc::StatusCode::CANCELLED;
+  const auto margin = (deadline - started) / 100 + std::chrono::milliseconds(100);
+  return now + margin >= deadline ? grpc::StatusCode::DEADLINE_EXCEEDED
+                                  : grpc::StatusCode::CANCELLED;
+}
+
+}  // namespace
 
 AnnotateStreamReactor::AnnotateStreamReactor(const ServiceContext& service,
                                              grpc::CallbackServerContext* ctx)
-    : service_(service), ticket_(TicketFor(*ctx)) {
+    : service_(service), ctx_(ctx), ticket_(TicketFor(*ctx)) {
   Status auth = Authenticate(*ctx, service_.options.bearer_token);
   if (!auth.ok()) {
     finished_ = true;
     final_status_ = auth;
-    if (service_.metrics) service_.metrics->ObserveRequest("AnnotateStream", CodeName(grpc::StatusCode::UNAUTHENTICATED), 0);
-    Finish(ToGrpcStatus(auth));
+    Finish(ToGrpcStatus(auth));  // counted in OnDone
     return;
   }
   reading_ = true;
@@ -154,15 +180,23 @@ AnnotateStreamReactor::Actions AnnotateStreamReactor::NextActionsLocked() {
 void AnnotateStreamReactor::Perform(const Actions& a) {
   if (a.write) StartWrite(a.write);
   if (a.read) StartRead(&request_);
-  if (a.finish) {
-    const grpc::Status status = ToGrpcStatus(final_status_);
-    if (service_.metrics) {
-      service_.metrics->ObserveRequest(
-          "AnnotateStream", CodeName(status.error_code()),
-          std::chrono::duration<double>(Clock::now() - start_).count());
+  if (a.finish) Finish(ToGrpcStatus(final_status_));  // counted in OnDone
+}
+
+void AnnotateStreamReactor::OnDone() {
+  // Not when finishing: a cancelled or expired call first looks like a half-close
+  // (OnReadDone(false)) and may finish OK before OnCancel; only now is its end known.
+  if (service_.metrics) {
+    grpc::StatusCode sent;
+    {
+      std::lock_guard<std::mutex> lock(mu_);
+      sent = ToGrpcStatus(final_status_).error_code();
     }
-    Finish(status);
+    const grpc::StatusCode code = EndCode(*ctx_, start_, sent);
+    service_.metrics->ObserveRequest("AnnotateStream", CodeName(code),
+                                     std::chrono::duration<double>(Clock::now() - start_).count());
   }
+  delete this;
 }
 
 }  // namespace bioner::server

@@ -7,7 +7,10 @@
 // gRPC's flow control pushes back on the client instead of memory growing here.
 // The call finishes OK once the client has half-closed and every response is written;
 // OnCancel cancels the call's ticket and purges its queued windows. Reactions never block;
-// gRPC operations are started outside the reactor's lock. OnDone deletes the reactor.
+// gRPC operations are started outside the reactor's lock. OnDone counts the call in
+// bioner_requests_total by how it really ended (a client that cancels or whose deadline
+// passes is seen first as a failed read, like a half-close: only OnDone knows) and deletes
+// the reactor.
 #ifndef BIONER_SERVER_ANNOTATE_STREAM_REACTOR_H_
 #define BIONER_SERVER_ANNOTATE_STREAM_REACTOR_H_
 
@@ -32,7 +35,7 @@ class AnnotateStreamReactor final
   void OnReadDone(bool ok) override;
   void OnWriteDone(bool ok) override;
   void OnCancel() override;
-  void OnDone() override { delete this; }
+  void OnDone() override;
 
  private:
   // What to do after a state change, decided under the lock and done outside it.
@@ -48,6 +51,7 @@ class AnnotateStreamReactor final
   void PurgeAll();
 
   const ServiceContext& service_;
+  grpc::CallbackServerContext* const ctx_;  // valid until OnDone returns
   std::shared_ptr<WorkTicket> ticket_;
   const Clock::time_point start_ = Clock::now();
   v1::AnnotateStreamRequest request_;  // the buffer of the read in flight

@@ -20,6 +20,7 @@
 #include "core/model/blas_check.h"
 #include "core/util/args.h"
 #include "core/util/file.h"
+#include "core/util/main_guard.h"
 #include "core/util/metrics_http.h"
 #include "server/config.h"
 #include "server/log.h"
@@ -164,24 +165,27 @@ int Serve(const ServerConfig& config, const sigset_t& signals) {
 }  // namespace bioner::server
 
 int main(int argc, char** argv) {
-  // glibc gives every thread that allocates its own malloc arena and keeps freed memory in
-  // it; each model's worker (and its torch threads) then holds its own high-water mark of
-  // activations. Two arenas: 940 -> 789 MB resident after bench/server_bench with 5 models
-  // (docs/BENCHMARKS.md "Server"), no measurable slowdown (a forward pass allocates little).
-  mallopt(M_ARENA_MAX, 2);
-  // Before any thread exists, so that every thread inherits the mask and only sigwait()
-  // in the main thread sees these signals.
-  sigset_t signals;
-  sigemptyset(&signals);
-  sigaddset(&signals, SIGTERM);
-  sigaddset(&signals, SIGINT);
-  pthread_sigmask(SIG_BLOCK, &signals, nullptr);
+  // An exception reaching here is a bug: one line and the error exit code, never an abort.
+  return bioner::RunMain("bioner-server", 1, [&]() -> int {
+    // glibc gives every thread that allocates its own malloc arena and keeps freed memory in
+    // it; each model's worker (and its torch threads) then holds its own high-water mark of
+    // activations. Two arenas: 940 -> 789 MB resident after bench/server_bench with 5 models
+    // (docs/BENCHMARKS.md "Server"), no measurable slowdown (a forward pass allocates little).
+    mallopt(M_ARENA_MAX, 2);
+    // Before any thread exists, so that every thread inherits the mask and only sigwait()
+    // in the main thread sees these signals.
+    sigset_t signals;
+    sigemptyset(&signals);
+    sigaddset(&signals, SIGTERM);
+    sigaddset(&signals, SIGINT);
+    pthread_sigmask(SIG_BLOCK, &signals, nullptr);
 
-  auto config = bioner::server::ConfigFromFlags(argc, argv);
-  if (!config.ok()) {
-    if (config.status().code() == bioner::StatusCode::kCancelled) return 0;  // --help
-    std::fprintf(stderr, "bioner-server: %s\n", config.status().ToString().c_str());
-    return 2;
-  }
-  return bioner::server::Serve(*config, signals);
+    auto config = bioner::server::ConfigFromFlags(argc, argv);
+    if (!config.ok()) {
+      if (config.status().code() == bioner::StatusCode::kCancelled) return 0;  // --help
+      std::fprintf(stderr, "bioner-server: %s\n", config.status().ToString().c_str());
+      return 2;
+    }
+    return bioner::server::Serve(*config, signals);
+  }, "the configuration");
 }

@@ -22,17 +22,30 @@ StatusOr<Document> Document::Create(std::string id, std::vector<Passage> passage
   const std::string where = "document '" + doc.id_ + "'";
   RETURN_IF_ERROR(utf8::Validate(doc.id_, where + ": id"));
   size_t cursor = 0;  // code points of text_ so far
+  const std::string limit = "the longest document bioner reads (" +
+                            std::to_string(kMaxDocumentLength) + " code points; docs/FORMATS.md)";
   for (size_t i = 0; i < passages.size(); ++i) {
     const Passage& p = passages[i];
-    RETURN_IF_ERROR(utf8::Validate(p.text, where + ": passage " + std::to_string(i)));
+    const std::string passage = where + ": passage " + std::to_string(i);
+    RETURN_IF_ERROR(utf8::Validate(p.text, passage));
+    // Both bounds before anything is appended: the gap is materialised as spaces below.
+    if (p.offset > kMaxDocumentLength) {
+      return InvalidArgument(passage + ": offset " + std::to_string(p.offset) + " is past " +
+                             limit);
+    }
     if (p.offset < cursor) {
-      return InvalidArgument(where + ": passage " + std::to_string(i) + " at offset " +
-                             std::to_string(p.offset) + " overlaps the previous passage, which "
-                             "ends at " + std::to_string(cursor));
+      return InvalidArgument(passage + " at offset " + std::to_string(p.offset) +
+                             " overlaps the previous passage, which ends at " +
+                             std::to_string(cursor));
+    }
+    const size_t end = p.offset + utf8::Length(p.text);  // no overflow: both are bounded
+    if (end > kMaxDocumentLength) {
+      return InvalidArgument(passage + " ends at code point " + std::to_string(end) + ", past " +
+                             limit + "; split the document");
     }
     doc.text_.append(p.offset - cursor, ' ');
     doc.text_ += p.text;
-    cursor = p.offset + utf8::Length(p.text);
+    cursor = end;
   }
   doc.length_ = cursor;
   doc.passages_ = std::move(passages);

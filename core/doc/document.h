@@ -27,6 +27,12 @@ inline constexpr const char* kEntityTypes[] = {"Gene", "Chemical", "Disease", "S
                                                "CellLine"};
 bool IsCanonicalEntityType(std::string_view type);
 
+// The longest document bioner reads, in code points: 2^25 = 33,554,432, about ten times the
+// largest PMC article (a few million characters). Document::Create refuses a passage offset
+// or a document end past it, so that no reader materialises an absurd gap (an offset of 1e12
+// would otherwise be appended as that many spaces). docs/FORMATS.md states it.
+inline constexpr size_t kMaxDocumentLength = size_t{1} << 25;
+
 struct Passage {
   std::string type;    // "title", "abstract", "paragraph", ...
   size_t offset = 0;   // code points from the start of the document
@@ -50,8 +56,10 @@ class Document {
  public:
   Document() = default;
 
-  // Validates UTF-8 of every passage, that passages are in order and do not overlap, and the
-  // entity invariant; the error names the document id and what is wrong.
+  // Validates UTF-8 of every passage, that passages are in order and do not overlap, that
+  // no offset and the document's end lie past kMaxDocumentLength (checked before any gap is
+  // materialised), and the entity invariant; the error (INVALID_ARGUMENT, or OUT_OF_RANGE for
+  // an entity past the text) names the document id, the passage or entity, and what is wrong.
   static StatusOr<Document> Create(std::string id, std::vector<Passage> passages,
                                    std::vector<Entity> entities = {});
 

@@ -78,6 +78,13 @@ StatusOr<Document> ParseDocumentJson(std::string_view line, size_t line_no) {
       Passage p;
       RETURN_IF_ERROR(GetString(pj, "type", pw, /*required=*/false, &p.type));
       RETURN_IF_ERROR(GetOffset(pj, "offset", pw, &p.offset));
+      // Document::Create checks this too; here the message can name the JSON field.
+      if (p.offset > kMaxDocumentLength) {
+        return InvalidArgument(pw + ": \"offset\" " + std::to_string(p.offset) +
+                               " is past the longest document bioner reads (" +
+                               std::to_string(kMaxDocumentLength) +
+                               " code points; docs/FORMATS.md)");
+      }
       RETURN_IF_ERROR(GetString(pj, "text", pw, /*required=*/true, &p.text));
       passages.push_back(std::move(p));
     }

@@ -388,5 +388,66 @@ TEST_F(ServerTest, MetricsMoveAsRequestsAreServed) {
   EXPECT_NE(after->find("bioner_queue_wait_seconds_count{entity_type=\"Disease\"}"), std::string::npos);
 }
 
+// docs/RELIABILITY.md "Cancelled or expired streams counted as OK": a client that cancels a
+// stream, or whose deadline passes, while the server waits for its next document is first
+// seen as a failed read, like a half-close; the stream finished OK and was counted so.
+TEST_F(ServerTest, CancelledAndExpiredStreamsAreCountedByTheirRealCode) {
+  const std::string ok = R"(bioner_requests_total{code="OK",method="AnnotateStream"})";
+  const std::string cancelled =
+      R"(bioner_requests_total{code="CANCELLED",method="AnnotateStream"})";
+  const std::string expired =
+      R"(bioner_requests_total{code="DEADLINE_EXCEEDED",method="AnnotateStream"})";
+  auto before = testing::ScrapeMetrics(server_->metrics_port());
+  ASSERT_TRUE(before.ok()) << before.status();
+
+  // One document in, its answer out, then the client cancels: the stream is idle, with the
+  // server's next read pending.
+  {
+    grpc::ClientContext ctx;
+    ctx.AddMetadata("authorization", std::string("Bearer ") + kToken);  // no deadline
+    auto stream = Stub()->AnnotateStream(&ctx);
+    v1::AnnotateStreamRequest req;
+    *req.mutable_document() = MakeDoc("c1", {kTexts[0]});
+    ASSERT_TRUE(stream->Write(req));
+    v1::AnnotateStreamResponse r;
+    ASSERT_TRUE(stream->Read(&r));
+    EXPECT_FALSE(r.has_error()) << r.error().message();
+    ctx.TryCancel();
+    EXPECT_EQ(stream->Finish().error_code(), grpc::StatusCode::CANCELLED);
+  }
+  // The same, but the client waits until its deadline passes.
+  {
+    grpc::ClientContext ctx;
+    ctx.AddMetadata("authorization", std::string("Bearer ") + kToken);
+    ctx.set_deadline(std::chrono::system_clock::now() + std::chrono::milliseconds(1500));
+    auto stream = Stub()->AnnotateStream(&ctx);
+    v1::AnnotateStreamRequest req;
+    *req.mutable_document() = MakeDoc("d1", {kTexts[1]});
+    ASSERT_TRUE(stream->Write(req));
+    v1::AnnotateStreamResponse r;
+    ASSERT_TRUE(stream->Read(&r));
+    EXPECT_FALSE(stream->Read(&r));  // returns at the deadline
+    EXPECT_EQ(stream->Finish().error_code(), grpc::StatusCode::DEADLINE_EXCEEDED);
+  }
+
+  // The server counts a call when gRPC is done with it, a moment after the client saw the end.
+  std::string after;
+  for (int i = 0; i < 100; ++i) {
+    auto scraped = testing::ScrapeMetrics(server_->metrics_port());
+    ASSERT_TRUE(scraped.ok()) << scraped.status();
+    after = *scraped;
+    if (testing::MetricValue(after, cancelled) >= testing::MetricValue(*before, cancelled) + 1 &&
+        testing::MetricValue(after, expired) >= testing::MetricValue(*before, expired) + 1) {
+      break;
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  }
+  EXPECT_EQ(testing::MetricValue(after, cancelled), testing::MetricValue(*before, cancelled) + 1)
+      << after;
+  EXPECT_EQ(testing::MetricValue(after, expired), testing::MetricValue(*before, expired) + 1)
+      << after;
+  EXPECT_EQ(testing::MetricValue(after, ok), testing::MetricValue(*before, ok)) << after;
+}
+
 }  // namespace
 }  // namespace bioner

@@ -130,14 +130,21 @@ std::string_view Trim(std::string_view s) {
 }
 
 StatusOr<size_t> ParseIndex(std::string_view s, const std::string& where, std::string_view what) {
-  // 12 digits bound the value well below overflow and above any text length.
-  if (s.empty() || s.size() > 12 ||
-      !std::all_of(s.begin(), s.end(), [](char c) { return c >= '0' && c <= '9'; })) {
+  if (s.empty() || !std::all_of(s.begin(), s.end(), [](char c) { return c >= '0' && c <= '9'; })) {
     return InvalidArgument(where + ": " + std::string(what) + " '" + std::string(s) +
                            "' is not a non-negative integer");
   }
+  // Every index is a position or length in a document, so none may pass the longest one;
+  // checked digit by digit, before the value could overflow.
   size_t v = 0;
-  for (char c : s) v = v * 10 + static_cast<size_t>(c - '0');
+  for (char c : s) {
+    v = v * 10 + static_cast<size_t>(c - '0');
+    if (v > kMaxDocumentLength) {
+      return InvalidArgument(where + ": " + std::string(what) + " " + std::string(s) +
+                             " is past the longest document bioner reads (" +
+                             std::to_string(kMaxDocumentLength) + " code points; docs/FORMATS.md)");
+    }
+  }
   return v;
 }
 

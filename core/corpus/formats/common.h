@@ -55,7 +55,8 @@ bool StartsWith(std::string_view s, std::string_view prefix);
 bool IsSpace(char c);  // ASCII whitespace
 std::string_view Trim(std::string_view s);
 
-// A non-negative decimal integer; INVALID_ARGUMENT "<where>: <what> '<s>' is not ..." if not.
+// A non-negative decimal integer of at most kMaxDocumentLength (every index a reader parses
+// is a position or length in a document); INVALID_ARGUMENT naming `where` and `what` if not.
 StatusOr<size_t> ParseIndex(std::string_view s, const std::string& where, std::string_view what);
 
 std::string Basename(std::string_view path);

@@ -1,10 +1,18 @@
 // PubTator: see readers.h. Documents are separated by blank lines; a new "|t|" line also
 // starts a new document. Offsets index title + " " + abstract, which is exactly the Document
 // built from a title passage at 0 and an abstract passage at len(title) + 1.
+//
+// Truncation (docs/FORMATS.md): a line format has no closing tag, so a file cut in the middle
+// of an abstract would otherwise read as a shorter abstract. Every line of a PubTator file
+// ends with a newline (PubTator's own exports and every corpus file do); a non-empty file
+// whose last byte is not '\n' is refused with DATA_LOSS naming its last line, and so is one
+// that ends after a title line without the abstract line.
+#include <algorithm>
 #include <optional>
 
 #include "core/corpus/formats/common.h"
 #include "core/corpus/formats/readers.h"
+#include "core/util/file.h"
 #include "core/util/utf8.h"
 
 namespace bioner::formats {
@@ -19,11 +27,18 @@ struct Pending {
   std::vector<RawMention> mentions;
 };
 
-Status Finish(Pending* p, std::vector<Document>* docs, CorpusReport* report) {
+// `at_end`: the file ends here, so a missing abstract line means the file was cut.
+Status Finish(Pending* p, std::vector<Document>* docs, CorpusReport* report, bool at_end = false) {
   if (p->id.empty()) return Status::Ok();
   if (!p->title || !p->abstract) {
-    return InvalidArgument(p->where + ": document '" + p->id + "' lacks its " +
-                           (p->title ? "|a| (abstract)" : "|t| (title)") + " line");
+    const std::string what = p->where + ": document '" + p->id + "' lacks its " +
+                             (p->title ? "|a| (abstract)" : "|t| (title)") + " line";
+    if (at_end) {
+      return DataLoss(what +
+                      ", and the file ends there: it looks truncated (an interrupted "
+                      "download or copy); fetch or copy it again");
+    }
+    return InvalidArgument(what);
   }
   std::vector<Passage> passages;
   passages.push_back({"title", 0, *p->title});
@@ -37,7 +52,17 @@ Status Finish(Pending* p, std::vector<Document>* docs, CorpusReport* report) {
 }
 
 Status ReadOneFile(const std::string& path, std::vector<Document>* docs, CorpusReport* report) {
-  ASSIGN_OR_RETURN(const std::string data, ReadUtf8File(path));
+  ASSIGN_OR_RETURN(const std::string data, ReadFile(path));
+  // Before the UTF-8 check: a cut file may also end inside a multi-byte character.
+  if (!data.empty() && data.back() != '\n') {
+    const size_t last_line = static_cast<size_t>(std::count(data.begin(), data.end(), '\n')) + 1;
+    return DataLoss(FileLine(path, last_line) +
+                    ": the file ends in the middle of this line "
+                    "(no final newline), so it looks truncated (an interrupted download or "
+                    "copy); fetch or copy it again, or, if the file is whole, end it with a "
+                    "newline");
+  }
+  RETURN_IF_ERROR(utf8::Validate(data, path));
   const std::vector<std::string_view> lines = SplitLines(data);
   Pending p;
   for (size_t i = 0; i < lines.size(); ++i) {
@@ -91,7 +116,7 @@ Status ReadOneFile(const std::string& path, std::vector<Document>* docs, CorpusR
     m.where = where;
     p.mentions.push_back(std::move(m));
   }
-  return Finish(&p, docs, report);
+  return Finish(&p, docs, report, /*at_end=*/true);
 }
 
 }  // namespace

@@ -44,6 +44,30 @@ TEST(Document, RejectsBrokenInvariants) {
   EXPECT_NE(bad.status().message().find("byte 2"), std::string::npos);
 }
 
+// docs/RELIABILITY.md "Aborts on huge offsets": an offset of 1e12 used to be appended as
+// that many spaces (std::bad_alloc, SIGABRT). Both bounds are checked before any gap is built.
+TEST(Document, RefusesOffsetsAndEndsPastTheMaximumLength) {
+  auto huge = Document::Create("h", {{"text", 0, "a"}, {"text", 1000000000000, "x"}});
+  ASSERT_FALSE(huge.ok());
+  EXPECT_EQ(huge.status().code(), StatusCode::kInvalidArgument);
+  EXPECT_EQ(huge.status().message(),
+            "document 'h': passage 1: offset 1000000000000 is past the longest document "
+            "bioner reads (33554432 code points; docs/FORMATS.md)");
+  EXPECT_FALSE(Document::Create("m", {{"text", SIZE_MAX, "x"}}).ok());
+  EXPECT_FALSE(Document::Create("m", {{"text", kMaxDocumentLength + 1, ""}}).ok());
+
+  auto end = Document::Create("e", {{"text", kMaxDocumentLength, "xy"}});
+  ASSERT_FALSE(end.ok());
+  EXPECT_NE(end.status().message().find("passage 0 ends at code point 33554434, past"),
+            std::string::npos)
+      << end.status();
+
+  // Right at the bound is a (long) valid document.
+  auto at_bound = Document::Create("b", {{"text", kMaxDocumentLength - 1, "x"}});
+  ASSERT_TRUE(at_bound.ok()) << at_bound.status();
+  EXPECT_EQ(at_bound->length(), kMaxDocumentLength);
+}
+
 TEST(Document, EmptyDocumentIsValid) {
   auto doc = Document::Create("e", {});
   ASSERT_TRUE(doc.ok());

@@ -46,6 +46,31 @@ TEST(Jsonl, ErrorsNameLineDocumentAndProblem) {
   EXPECT_FALSE(ParseDocumentJson(R"({"id":"x","passages":[{"offset":1.5,"text":"a"}]})", 1).ok());
 }
 
+// docs/RELIABILITY.md "Aborts on huge offsets": refused with the file, line and field named,
+// before any gap is materialised.
+TEST(Jsonl, HugeOffsetIsRefusedNamingFileLineAndField) {
+  std::istringstream in(
+      "{\"id\":\"a\",\"text\":\"x\"}\n"
+      "{\"id\":\"big\",\"passages\":[{\"type\":\"text\",\"offset\":1000000000000,\"text\":\"x\"}]}"
+      "\n");
+  int n = 0;
+  Status s = ReadJsonl(in, "in.jsonl", [&](Document) {
+    ++n;
+    return Status::Ok();
+  });
+  EXPECT_EQ(n, 1);
+  EXPECT_EQ(s.code(), StatusCode::kInvalidArgument);
+  EXPECT_EQ(s.message(),
+            "in.jsonl: line 2 (document 'big'): passages[0]: \"offset\" 1000000000000 is past "
+            "the longest document bioner reads (33554432 code points; docs/FORMATS.md)");
+  // A number past 2^64 is parsed as a float and refused as not an integer.
+  auto past_u64 = ParseDocumentJson(
+      R"({"id":"x","passages":[{"offset":100000000000000000000000,"text":"a"}]})", 1);
+  EXPECT_NE(past_u64.status().message().find("\"offset\" must be a non-negative integer"),
+            std::string::npos)
+      << past_u64.status();
+}
+
 TEST(Jsonl, StreamStopsAtFirstErrorWithSource) {
   std::istringstream in("{\"id\":\"a\",\"text\":\"x\"}\n\n{\"id\":\"b\"}\n");
   int n = 0;

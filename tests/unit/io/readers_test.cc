@@ -1,13 +1,17 @@
-// The article readers (PubMed XML, JATS, BioC JSON, plain text) on the real samples in
-// ../shared/samples, through FindFormat as bioner-client uses them.
+// The article readers (PubMed XML, JATS, BioC JSON, plain text, PubTator) on the real samples
+// in tests/data/samples, through FindFormat as bioner-client uses them; truncated files and
+// absurd offsets (docs/RELIABILITY.md).
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <fstream>
 #include <map>
 #include <sstream>
 
 #include "core/corpus/format.h"
 #include "core/corpus/formats/readers.h"
+#include "core/io/inputs.h"
+#include "core/util/file.h"
 #include "core/util/utf8.h"
 
 namespace bioner {
@@ -209,6 +213,157 @@ TEST(PlainText, InvalidUtf8IsRefused) {
   auto docs = Read("plain_text", TempFile("bad.txt", "ok\n\nbad \xff byte\n"), &report);
   ASSERT_FALSE(docs.ok());
   EXPECT_NE(docs.status().message().find("bad.txt"), std::string::npos);
+}
+
+// docs/RELIABILITY.md "Truncated PubTator accepted silently": PubTator has no closing tag,
+// so a file cut inside an abstract used to read as a shorter abstract, exit code 0.
+class PubtatorTruncation : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    StatusOr<std::string> data = ReadFile(kSamples + "bioc_pubtator_biored/Dev.PubTator");
+    ASSERT_TRUE(data.ok()) << data.status();
+    whole_ = std::move(data).value();
+  }
+  // The sample's first `bytes` bytes as a file, read as bioner-client reads it.
+  StatusOr<std::vector<Document>> ReadCut(const std::string& name, size_t bytes) {
+    CorpusReport report;
+    return ReadInput(TempFile(name, whole_.substr(0, bytes)), "pubtator", &report);
+  }
+  // The 1-based line of the sample that byte `offset` lies in.
+  size_t LineAt(size_t offset) const {
+    return static_cast<size_t>(std::count(whole_.begin(), whole_.begin() + offset, '\n')) + 1;
+  }
+  std::string whole_;
+};
+
+TEST_F(PubtatorTruncation, WholeSampleReads) {
+  auto docs = ReadCut("whole.pubtator", whole_.size());
+  ASSERT_TRUE(docs.ok()) << docs.status();
+  EXPECT_EQ(docs->size(), 100u);
+}
+
+TEST_F(PubtatorTruncation, SampleCutInHalfIsDataLossNamingFileAndLine) {
+  const size_t half = whole_.size() / 2;
+  auto docs = ReadCut("half.pubtator", half);
+  ASSERT_FALSE(docs.ok());
+  EXPECT_EQ(docs.status().code(), StatusCode::kDataLoss) << docs.status();
+  const std::string where = "half.pubtator:" + std::to_string(LineAt(half)) + ": ";
+  EXPECT_NE(docs.status().message().find(where), std::string::npos) << docs.status();
+  EXPECT_NE(docs.status().message().find("truncated"), std::string::npos) << docs.status();
+}
+
+TEST_F(PubtatorTruncation, CutInsideAnAbstractLineIsDataLoss) {
+  // The middle of the third document's abstract line: before the fix, 3 documents, the
+  // last with half its abstract and no error.
+  size_t at = 0;
+  for (int i = 0; i < 3; ++i) at = whole_.find("|a|", at + 1);
+  ASSERT_NE(at, std::string::npos);
+  const size_t cut = at + (whole_.find('\n', at) - at) / 2;
+  auto docs = ReadCut("abstract.pubtator", cut);
+  ASSERT_FALSE(docs.ok());
+  EXPECT_EQ(docs.status().code(), StatusCode::kDataLoss);
+  EXPECT_NE(docs.status().message().find("abstract.pubtator:" + std::to_string(LineAt(at))),
+            std::string::npos)
+      << docs.status();
+}
+
+TEST_F(PubtatorTruncation, CutInsideAnAnnotationLineOrAUtf8CharacterIsDataLoss) {
+  const size_t ann = whole_.find("\t", whole_.find("|a|"));  // the first annotation line
+  const size_t line_start = whole_.rfind('\n', ann) + 1;
+  auto docs = ReadCut("annotation.pubtator", line_start + 10);  // "14510914\t6" and less
+  ASSERT_FALSE(docs.ok());
+  EXPECT_EQ(docs.status().code(), StatusCode::kDataLoss) << docs.status();
+  // Cut after the first byte of a 2-byte character: still DATA_LOSS, not an encoding error.
+  const std::string cut = "1|t|Na\xc3\xafve\n1|a|Na\xc3";
+  CorpusReport report;
+  auto utf8_cut = ReadInput(TempFile("utf8.pubtator", cut), "pubtator", &report);
+  ASSERT_FALSE(utf8_cut.ok());
+  EXPECT_EQ(utf8_cut.status().code(), StatusCode::kDataLoss) << utf8_cut.status();
+  EXPECT_NE(utf8_cut.status().message().find("utf8.pubtator:2"), std::string::npos);
+}
+
+TEST_F(PubtatorTruncation, CutAfterATitleLineIsDataLoss) {
+  const size_t title = whole_.find("|t|", whole_.find("|t|") + 1);  // the second document
+  const size_t cut = whole_.find('\n', title) + 1;
+  auto docs = ReadCut("title.pubtator", cut);
+  ASSERT_FALSE(docs.ok());
+  EXPECT_EQ(docs.status().code(), StatusCode::kDataLoss) << docs.status();
+  EXPECT_NE(docs.status().message().find("title.pubtator:" + std::to_string(LineAt(title))),
+            std::string::npos)
+      << docs.status();
+  EXPECT_NE(docs.status().message().find("lacks its |a| (abstract) line"), std::string::npos);
+}
+
+TEST_F(PubtatorTruncation, CutBetweenWholeLinesCannotBeSeen) {
+  // The stated limit (docs/FORMATS.md): a cut right after a complete abstract or annotation
+  // line leaves a valid, shorter file. Here: after the first document's abstract line.
+  const size_t cut = whole_.find('\n', whole_.find("|a|")) + 1;
+  auto docs = ReadCut("boundary.pubtator", cut);
+  ASSERT_TRUE(docs.ok()) << docs.status();
+  ASSERT_EQ(docs->size(), 1u);
+  EXPECT_TRUE((*docs)[0].entities().empty());
+}
+
+// docs/RELIABILITY.md "Aborts on huge offsets": every reader that takes passage offsets from
+// the file refuses an absurd one by its file, line (where the format has lines) and field.
+TEST(HugeOffsets, EveryReaderRefusesThemNamingTheFileAndField) {
+  CorpusReport report;
+  auto jsonl = ReadInput(
+      TempFile("big.jsonl",
+               "{\"id\":\"j\",\"passages\":[{\"offset\":1000000000000,\"text\":\"x\"}]}\n"),
+      "jsonl", &report);
+  ASSERT_FALSE(jsonl.ok());
+  EXPECT_EQ(jsonl.status().code(), StatusCode::kInvalidArgument);
+  EXPECT_NE(jsonl.status().message().find("big.jsonl: line 1 (document 'j'): passages[0]: "
+                                          "\"offset\" 1000000000000 is past"),
+            std::string::npos)
+      << jsonl.status();
+
+  // BioC XML: the number itself is refused, at the line of its <passage> ...
+  const std::string bioc =
+      "<?xml version=\"1.0\"?>\n<collection><source>x</source>\n"
+      "<document><id>b</id>\n<passage><offset>0</offset><text>a</text></passage>\n"
+      "<passage><offset>OFFSET</offset><text>x</text></passage>\n"
+      "</document></collection>\n";
+  auto with_offset = [&](const std::string& offset) {
+    std::string xml = bioc;
+    xml.replace(xml.find("OFFSET"), 6, offset);
+    return xml;
+  };
+  auto xml = ReadInput(TempFile("big.xml", with_offset("1000000000000")), "bioc_xml", &report);
+  ASSERT_FALSE(xml.ok());
+  EXPECT_EQ(xml.status().code(), StatusCode::kInvalidArgument);
+  EXPECT_NE(xml.status().message().find("big.xml:5: passage <offset> 1000000000000 is past "
+                                        "the longest document bioner reads"),
+            std::string::npos)
+      << xml.status();
+  // ... and a document that would end past the bound, at the line of its <document>.
+  xml = ReadInput(TempFile("end.xml", with_offset("33554432")), "bioc_xml", &report);
+  ASSERT_FALSE(xml.ok());
+  EXPECT_NE(xml.status().message().find("end.xml:3: document 'b': passage 1 ends at code point "
+                                        "33554433, past the longest document bioner reads"),
+            std::string::npos)
+      << xml.status();
+  // A mention far past the text (the corpus readers' ParseIndex): its line and field.
+  auto pubtator = ReadInput(
+      TempFile("big.pubtator", "1|t|T\n1|a|A\n1\t0\t99999999999999999999999\tT\tGene\n\n"),
+      "pubtator", &report);
+  ASSERT_FALSE(pubtator.ok());
+  EXPECT_NE(pubtator.status().message().find("big.pubtator:3: end 99999999999999999999999 is "
+                                             "past the longest document bioner reads"),
+            std::string::npos)
+      << pubtator.status();
+
+  auto json = ReadInput(TempFile("big.json",
+                                 "{\"documents\": [{\"id\": \"c\", \"passages\": "
+                                 "[{\"offset\": 1000000000000, \"text\": \"x\"}]}]}"),
+                        "bioc_json", &report);
+  ASSERT_FALSE(json.ok());
+  EXPECT_EQ(json.status().code(), StatusCode::kInvalidArgument);
+  EXPECT_NE(json.status().message().find("big.json: document 'c': passage 0: offset "
+                                         "1000000000000 is past"),
+            std::string::npos)
+      << json.status();
 }
 
 }  // namespace
