@@ -45,6 +45,7 @@ RUN apt-get update -q \
       libcurl4 \
       libssl3 \
       zlib1g \
+      libfasttext0 \
  && rm -rf /var/lib/apt/lists/*
 RUN groupadd --system --gid 10001 bioner \
  && useradd --system --uid 10001 --gid bioner --home-dir /opt/bioner --shell /usr/sbin/nologin bioner

@@ -15,3 +15,14 @@ find_package(Protobuf REQUIRED)
 find_package(gRPC CONFIG REQUIRED)
 find_package(yaml-cpp REQUIRED)
 find_package(prometheus-cpp CONFIG REQUIRED)
+# fastText (Debian's libfasttext-dev), for `bioner-trainer embed` only: the library
+# bioner::embed (core/train/embed.cc) links it, nothing else does.
+find_path(FASTTEXT_INCLUDE_DIR fasttext/fasttext.h)
+find_library(FASTTEXT_LIBRARY fasttext)
+if(NOT FASTTEXT_INCLUDE_DIR OR NOT FASTTEXT_LIBRARY)
+  message(FATAL_ERROR "fastText not found (fasttext/fasttext.h, libfasttext): install libfasttext-dev")
+endif()
+add_library(FastText::fasttext UNKNOWN IMPORTED)
+set_target_properties(FastText::fasttext PROPERTIES
+  IMPORTED_LOCATION "${FASTTEXT_LIBRARY}"
+  INTERFACE_INCLUDE_DIRECTORIES "${FASTTEXT_INCLUDE_DIR}")

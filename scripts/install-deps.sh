@@ -9,7 +9,7 @@ PACKAGES=(
   libtorch-dev libopenblas-dev libopenblas0-pthread
   libgrpc++-dev libprotobuf-dev protobuf-compiler protobuf-compiler-grpc
   libyaml-cpp-dev prometheus-cpp-dev nlohmann-json3-dev libicu-dev zlib1g-dev libssl-dev
-  libpugixml-dev libarchive-dev libcurl4-openssl-dev
+  libpugixml-dev libarchive-dev libcurl4-openssl-dev libfasttext-dev
   libgtest-dev libgmock-dev libbenchmark-dev
   python3 python3-torch python3-grpcio python3-grpc-tools python3-numpy
 )

@@ -13,6 +13,7 @@ int RunPromote(int argc, char** argv);
 int RunServe(int argc, char** argv);
 int RunVocab(int argc, char** argv);
 int RunPretrain(int argc, char** argv);
+int RunEmbed(int argc, char** argv);
 
 }  // namespace bioner::trainer
 

@@ -1,5 +1,6 @@
 #include "core/decode/classifier_model.h"
 
+#include "core/model/word_tagger_model.h"
 #include "core/text/tokenizer.h"
 
 namespace bioner {
@@ -30,6 +31,11 @@ StatusOr<std::vector<std::vector<float>>> ClassifierWindowModel::Run(
 StatusOr<TaggingModel> LoadTaggingModel(const std::string& dir, const std::string& version,
                                         const LoadOptions& options,
                                         std::optional<bool> lowercase) {
+  if (IsWordTaggerModelDir(dir)) {
+    auto loaded = LoadWordTaggerModel(dir, options);
+    if (!loaded.ok()) return loaded.status().WithContext("model " + dir);
+    return TaggingModel{loaded->encoder, loaded->model, version};
+  }
   auto tokenizer = text::BertTokenizer::FromModelDir(dir, lowercase);
   if (!tokenizer.ok()) return tokenizer.status().WithContext("model " + dir);
   auto classifier = TokenClassifier::Load(dir, options);

@@ -88,7 +88,19 @@ Status CheckRanges(const TrainConfig& c, const KeyReader& r) {
   auto require = [&](bool ok, const char* key, const std::string& what) {
     return ok ? Status::Ok() : r.Bad(key, what);
   };
-  RETURN_IF_ERROR(require(!c.model.empty(), "model", "is required (a Hugging Face model folder)"));
+  const bool bert = c.architecture == "bert";
+  RETURN_IF_ERROR(require(bert || c.architecture == "bilstm_crf", "architecture",
+                          "must be bert or bilstm_crf, got '" + c.architecture + "'"));
+  RETURN_IF_ERROR(require(!bert || !c.model.empty(), "model", "is required (a Hugging Face model folder)"));
+  RETURN_IF_ERROR(require(bert || c.model.empty(), "model", "is for architecture bert; bilstm_crf starts from 'embeddings'"));
+  RETURN_IF_ERROR(require(bert || !c.embeddings.empty(), "embeddings",
+                          "is required with architecture bilstm_crf (a `bioner-trainer embed` folder)"));
+  RETURN_IF_ERROR(require(c.char_dim >= 0 && c.char_filters >= 1, "char_dim", "must be >= 0, char_filters >= 1"));
+  RETURN_IF_ERROR(require(c.char_kernel >= 1 && c.char_kernel % 2 == 1, "char_kernel", "must be odd and >= 1"));
+  RETURN_IF_ERROR(require(c.casing_dim >= 0, "casing_dim", "must be >= 0"));
+  RETURN_IF_ERROR(require(c.lstm_hidden >= 1, "lstm_hidden", "must be >= 1"));
+  RETURN_IF_ERROR(require(c.lstm_layers == 1 || c.lstm_layers == 2, "lstm_layers", "must be 1 or 2"));
+  RETURN_IF_ERROR(require(c.max_chars_per_word >= 2, "max_chars_per_word", "must be >= 2"));
   RETURN_IF_ERROR(require(!c.entity_type.empty(), "entity_type", "is required (e.g. Disease)"));
   RETURN_IF_ERROR(require(!c.model_repository.empty(), "model_repository", "is required (MODEL_REPO)"));
   RETURN_IF_ERROR(require(c.scheme == "BIO" || c.scheme == "BIOES", "scheme", "must be BIO or BIOES, got '" + c.scheme + "'"));
@@ -141,7 +153,17 @@ StatusOr<TrainConfig> ParseTrainConfig(std::string_view yaml_text, const std::st
   if (!root.IsMap()) return InvalidArgument(source + ": must be a YAML mapping of keys to values");
   TrainConfig c;
   KeyReader r(root, source);
+  RETURN_IF_ERROR(r.Read("architecture", "bert or bilstm_crf", &c.architecture));
   RETURN_IF_ERROR(r.Read("model", "a folder name", &c.model));
+  RETURN_IF_ERROR(r.Read("embeddings", "a folder name", &c.embeddings));
+  RETURN_IF_ERROR(r.Read("train_embeddings", "true or false", &c.train_embeddings));
+  RETURN_IF_ERROR(r.Read("char_dim", "an integer", &c.char_dim));
+  RETURN_IF_ERROR(r.Read("char_filters", "an integer", &c.char_filters));
+  RETURN_IF_ERROR(r.Read("char_kernel", "an integer", &c.char_kernel));
+  RETURN_IF_ERROR(r.Read("casing_dim", "an integer", &c.casing_dim));
+  RETURN_IF_ERROR(r.Read("lstm_hidden", "an integer", &c.lstm_hidden));
+  RETURN_IF_ERROR(r.Read("lstm_layers", "an integer", &c.lstm_layers));
+  RETURN_IF_ERROR(r.Read("max_chars_per_word", "an integer", &c.max_chars_per_word));
   RETURN_IF_ERROR(r.Read("entity_type", "a string", &c.entity_type));
   RETURN_IF_ERROR(r.ReadList("corpora", &c.corpora));
   RETURN_IF_ERROR(r.Read("corpus_root", "a folder name", &c.corpus_root));
@@ -183,34 +205,11 @@ StatusOr<TrainConfig> ReadTrainConfig(const std::string& path) {
   return ParseTrainConfig(text, path);
 }
 
-Status CheckTrainConfig(const TrainConfig& c, const std::string& source) {
+namespace {
+
+// What every architecture checks: the version, the data files, the corpora.
+Status CheckData(const TrainConfig& c, const std::string& source) {
   std::error_code ec;
-  if (!fs::is_directory(c.model, ec)) {
-    return NotFound(source + ": key 'model': model folder '" + c.model + "' does not exist");
-  }
-  const std::string config_json = (fs::path(c.model) / "config.json").string();
-  RETURN_IF_ERROR(CheckFile("model", config_json, source));
-  RETURN_IF_ERROR(CheckFile("model", (fs::path(c.model) / "model.safetensors").string(), source));
-  RETURN_IF_ERROR(CheckFile("model", (fs::path(c.model) / "vocab.txt").string(), source));
-  ASSIGN_OR_RETURN(BertConfig bert, ReadBertConfig(config_json));
-  if (c.max_seq_len > bert.max_position_embeddings) {
-    return InvalidArgument(source + ": key 'max_seq_len' " + std::to_string(c.max_seq_len) +
-                           " exceeds max_position_embeddings " + std::to_string(bert.max_position_embeddings) +
-                           " of " + config_json);
-  }
-  if (bert.has_classifier()) {
-    // A token-classification checkpoint keeps its head: its labels must be this task's.
-    auto labels = LabelSet::Create(bert.labels);
-    if (!labels.ok()) return labels.status().WithContext(config_json);
-    const bool scheme_ok = (labels->scheme() == LabelScheme::kBIOES) == (c.scheme == "BIOES");
-    if (labels->types() != std::vector<std::string>{c.entity_type} || !scheme_ok) {
-      std::string names;
-      for (const auto& n : bert.labels) names += (names.empty() ? "" : ", ") + n;
-      return InvalidArgument(source + ": the label set of " + config_json + " (" + names +
-                             ") does not fit entity_type '" + c.entity_type + "' with scheme " + c.scheme +
-                             " (use an encoder-only checkpoint for a fresh head)");
-    }
-  }
   if (c.version > 0) {
     const fs::path v = fs::path(c.model_repository) / c.entity_type / std::to_string(c.version);
     if (fs::exists(v, ec)) {
@@ -245,8 +244,57 @@ Status CheckTrainConfig(const TrainConfig& c, const std::string& source) {
   return Status::Ok();
 }
 
+}  // namespace
+
+Status CheckTrainConfig(const TrainConfig& c, const std::string& source) {
+  std::error_code ec;
+  if (c.architecture == "bilstm_crf") {
+    for (const char* f : {"vectors.safetensors", "words.txt", "embedding.json"}) {
+      RETURN_IF_ERROR(CheckFile("embeddings", (fs::path(c.embeddings) / f).string(), source));
+    }
+    return CheckData(c, source);
+  }
+  if (!fs::is_directory(c.model, ec)) {
+    return NotFound(source + ": key 'model': model folder '" + c.model + "' does not exist");
+  }
+  const std::string config_json = (fs::path(c.model) / "config.json").string();
+  RETURN_IF_ERROR(CheckFile("model", config_json, source));
+  RETURN_IF_ERROR(CheckFile("model", (fs::path(c.model) / "model.safetensors").string(), source));
+  RETURN_IF_ERROR(CheckFile("model", (fs::path(c.model) / "vocab.txt").string(), source));
+  ASSIGN_OR_RETURN(BertConfig bert, ReadBertConfig(config_json));
+  if (c.max_seq_len > bert.max_position_embeddings) {
+    return InvalidArgument(source + ": key 'max_seq_len' " + std::to_string(c.max_seq_len) +
+                           " exceeds max_position_embeddings " + std::to_string(bert.max_position_embeddings) +
+                           " of " + config_json);
+  }
+  if (bert.has_classifier()) {
+    // A token-classification checkpoint keeps its head: its labels must be this task's.
+    auto labels = LabelSet::Create(bert.labels);
+    if (!labels.ok()) return labels.status().WithContext(config_json);
+    const bool scheme_ok = (labels->scheme() == LabelScheme::kBIOES) == (c.scheme == "BIOES");
+    if (labels->types() != std::vector<std::string>{c.entity_type} || !scheme_ok) {
+      std::string names;
+      for (const auto& n : bert.labels) names += (names.empty() ? "" : ", ") + n;
+      return InvalidArgument(source + ": the label set of " + config_json + " (" + names +
+                             ") does not fit entity_type '" + c.entity_type + "' with scheme " + c.scheme +
+                             " (use an encoder-only checkpoint for a fresh head)");
+    }
+  }
+  return CheckData(c, source);
+}
+
 std::string TrainConfigToJson(const TrainConfig& c) {
-  nlohmann::json j = {{"model", c.model},
+  nlohmann::json j = {{"architecture", c.architecture},
+                      {"model", c.model},
+                      {"embeddings", c.embeddings},
+                      {"train_embeddings", c.train_embeddings},
+                      {"char_dim", c.char_dim},
+                      {"char_filters", c.char_filters},
+                      {"char_kernel", c.char_kernel},
+                      {"casing_dim", c.casing_dim},
+                      {"lstm_hidden", c.lstm_hidden},
+                      {"lstm_layers", c.lstm_layers},
+                      {"max_chars_per_word", c.max_chars_per_word},
                       {"entity_type", c.entity_type},
                       {"corpora", c.corpora},
                       {"corpus_root", c.corpus_root},

@@ -21,8 +21,11 @@
 namespace bioner::train {
 
 struct TrainConfig {
+  // --- architecture
+  std::string architecture = "bert";    // "bert" (fine-tune `model`) or "bilstm_crf" (over `embeddings`)
+
   // --- data
-  std::string model;                    // required: a Hugging Face model folder
+  std::string model;                    // bert: required, a Hugging Face model folder
   std::string entity_type;              // required: Gene, Chemical, Disease, ... (any non-empty name)
   std::vector<std::string> corpora;     // registry names; empty + no train_files: every corpus of the type
   std::string corpus_root;              // mirror or cache folder of the corpora (required with corpora)
@@ -31,6 +34,17 @@ struct TrainConfig {
   std::vector<std::string> test_files;
   std::string scheme = "BIO";           // "BIO" or "BIOES" for a fresh head
   std::optional<bool> lowercase;        // overrides the model folder's do_lower_case
+
+  // --- bilstm_crf only (core/model/bilstm_crf.h); dropout and max_seq_len below apply too
+  std::string embeddings;               // required: a `bioner-trainer embed` table folder
+  bool train_embeddings = false;        // fine-tune the word vectors (false: frozen, shared by hash)
+  int char_dim = 25;                    // character embedding width; 0: no character features
+  int char_filters = 50;                // character CNN filters (the per-word feature width)
+  int char_kernel = 3;                  // odd
+  int casing_dim = 8;                   // 0: no casing feature
+  int lstm_hidden = 100;                // per direction
+  int lstm_layers = 1;                  // 1 or 2
+  int max_chars_per_word = 20;
 
   // --- output
   std::string model_repository;         // required: MODEL_REPO (docs/FORMATS.md)
@@ -50,7 +64,8 @@ struct TrainConfig {
   double adam_beta1 = 0.9, adam_beta2 = 0.999, adam_epsilon = 1e-8;
   double max_grad_norm = 1.0;           // 0 disables clipping
   std::optional<double> dropout;        // overrides hidden and attention dropout of the model
-  int max_seq_len = 128;                // subword tokens per window, [CLS]/[SEP] included
+  int max_seq_len = 128;                // tokens per window, [CLS]/[SEP] included (bilstm_crf: a word
+                                        // and each of its characters are tokens)
   uint64_t seed = 42;
 
   // --- runtime

@@ -13,7 +13,6 @@
 #include <ATen/autocast_mode.h>
 #include <torch/cuda.h>
 #include <torch/types.h>
-#include <torch/nn/functional/loss.h>
 #include <torch/nn/module.h>
 #include <torch/nn/utils/clip_grad.h>
 #include <torch/optim/adamw.h>
@@ -21,14 +20,13 @@
 
 #include "core/decode/tagger.h"
 #include "core/eval/evaluate.h"
-#include "core/model/model_io.h"
 #include "core/train/data.h"
 #include "core/train/examples.h"
 #include "core/train/metrics.h"
+#include "core/train/network.h"
 #include "core/train/optim.h"
 #include "core/train/torch_guard.h"
 #include "core/train/train_log.h"
-#include "core/text/tokenizer.h"
 #include "core/train/work_state.h"
 #include "core/util/file.h"
 
@@ -36,60 +34,13 @@ namespace bioner::train {
 namespace {
 
 namespace fs = std::filesystem;
-using model_internal::BertNerModel;
 
 void Log(const TrainOptions& o, const std::string& line) {
   if (o.log) *o.log << line << std::endl;
 }
 
-// Padded model inputs for a list of examples.
-struct TensorBatch {
-  torch::Tensor ids, mask, labels;
-  long labelled = 0, tokens = 0;
-};
-
-TensorBatch MakeBatch(const std::vector<const Example*>& examples, const c10::Device& device) {
-  int64_t l = 0;
-  for (const Example* e : examples) l = std::max<int64_t>(l, static_cast<int64_t>(e->input_ids.size()));
-  const int64_t b = static_cast<int64_t>(examples.size());
-  TensorBatch out;
-  out.ids = torch::zeros({b, l}, torch::kLong);
-  out.mask = torch::zeros({b, l}, torch::kLong);
-  out.labels = torch::full({b, l}, kIgnoreLabel, torch::kLong);
-  auto ids = out.ids.accessor<int64_t, 2>(), mask = out.mask.accessor<int64_t, 2>();
-  auto labels = out.labels.accessor<int64_t, 2>();
-  for (int64_t i = 0; i < b; ++i) {
-    const Example& e = *examples[i];
-    for (size_t t = 0; t < e.input_ids.size(); ++t) {
-      ids[i][t] = e.input_ids[t];
-      mask[i][t] = 1;
-      labels[i][t] = e.labels[t];
-      if (e.labels[t] != kIgnoreLabel) ++out.labelled;
-    }
-    out.tokens += static_cast<long>(e.input_ids.size());
-  }
-  out.ids = out.ids.to(device);
-  out.mask = out.mask.to(device);
-  out.labels = out.labels.to(device);
-  return out;
-}
-
-// Summed cross-entropy over the labelled positions of a batch (float32 even under autocast).
-torch::Tensor SummedLoss(BertNerModel& model, const TensorBatch& batch, bool autocast) {
-  if (autocast) at::autocast::set_enabled(true);
-  torch::Tensor logits = model->forward(batch.ids, torch::Tensor(), batch.mask);
-  if (autocast) {
-    at::autocast::set_enabled(false);
-    at::autocast::clear_cache();
-  }
-  const int64_t k = logits.size(-1);
-  return torch::nn::functional::cross_entropy(
-      logits.to(torch::kFloat).reshape({-1, k}), batch.labels.reshape({-1}),
-      torch::nn::functional::CrossEntropyFuncOptions().ignore_index(kIgnoreLabel).reduction(torch::kSum));
-}
-
 // Loss over examples in eval mode, batched by length; `corpus_of[i]` names example i's corpus.
-StatusOr<std::pair<LossSum, std::map<std::string, LossSum>>> EvalLoss(BertNerModel& model,
+StatusOr<std::pair<LossSum, std::map<std::string, LossSum>>> EvalLoss(TaggerNetwork& net,
                                                                      const std::vector<Example>& examples,
                                                                      const std::vector<std::string>& corpus_of,
                                                                      const TrainConfig& config,
@@ -98,7 +49,7 @@ StatusOr<std::pair<LossSum, std::map<std::string, LossSum>>> EvalLoss(BertNerMod
   std::map<std::string, LossSum> per_corpus;
   Status s = GuardTorch("dev/test loss", [&] {
     torch::NoGradGuard no_grad;
-    model->eval();
+    net.module().eval();
     // One example per forward keeps per-corpus attribution trivial; eval sets are small
     // compared to training, and the tagger's evaluation pass dominates anyway.
     std::vector<size_t> order(examples.size());
@@ -108,13 +59,8 @@ StatusOr<std::pair<LossSum, std::map<std::string, LossSum>>> EvalLoss(BertNerMod
       std::vector<const Example*> part;
       for (size_t i = start; i < std::min(order.size(), start + batch); ++i) part.push_back(&examples[order[i]]);
       TensorBatch tb = MakeBatch(part, device);
-      torch::Tensor logits = model->forward(tb.ids, torch::Tensor(), tb.mask);
-      const int64_t k = logits.size(-1);
-      // Per-position loss, summed per row so each row can be attributed to its corpus.
-      torch::Tensor loss = torch::nn::functional::cross_entropy(
-          logits.to(torch::kFloat).reshape({-1, k}), tb.labels.reshape({-1}),
-          torch::nn::functional::CrossEntropyFuncOptions().ignore_index(kIgnoreLabel).reduction(torch::kNone));
-      torch::Tensor rows = loss.reshape({static_cast<int64_t>(part.size()), -1}).sum(1).to(torch::kCPU).to(torch::kDouble);
+      // Per-row loss, so each row can be attributed to its corpus.
+      torch::Tensor rows = net.RowLosses(tb);
       torch::Tensor counts = (tb.labels != kIgnoreLabel).sum(1).to(torch::kCPU);
       for (size_t i = 0; i < part.size(); ++i) {
         LossSum l{rows[i].item<double>(), counts[i].item<int64_t>()};
@@ -128,18 +74,18 @@ StatusOr<std::pair<LossSum, std::map<std::string, LossSum>>> EvalLoss(BertNerMod
   return std::make_pair(total, per_corpus);
 }
 
-// The in-training module behind the tagger's WindowModel seam, for dev/test evaluation.
-class ModuleWindowModel final : public WindowModel {
+// The in-training network behind the tagger's WindowModel seam, for dev/test evaluation.
+class NetworkWindowModel final : public WindowModel {
  public:
-  ModuleWindowModel(BertNerModel model, LabelSet labels, int max_seq_len, c10::Device device)
-      : model_(std::move(model)), labels_(std::move(labels)), max_seq_len_(max_seq_len), device_(device) {}
-  const LabelSet& labels() const override { return labels_; }
+  NetworkWindowModel(TaggerNetwork* net, int max_seq_len, c10::Device device)
+      : net_(net), max_seq_len_(max_seq_len), device_(device) {}
+  const LabelSet& labels() const override { return net_->labels(); }
   int max_seq_len() const override { return max_seq_len_; }
   StatusOr<std::vector<std::vector<float>>> Run(const std::vector<std::vector<int32_t>>& inputs) override {
     std::vector<std::vector<float>> out(inputs.size());
     RETURN_IF_ERROR(GuardTorch("evaluation forward", [&] {
       torch::NoGradGuard no_grad;
-      model_->eval();
+      net_->module().eval();
       std::vector<Example> ex(inputs.size());
       std::vector<const Example*> ptrs;
       for (size_t i = 0; i < inputs.size(); ++i) {
@@ -147,10 +93,9 @@ class ModuleWindowModel final : public WindowModel {
         ex[i].labels.assign(inputs[i].size(), kIgnoreLabel);
         ptrs.push_back(&ex[i]);
       }
-      TensorBatch tb = MakeBatch(ptrs, device_);
-      torch::Tensor logits = model_->forward(tb.ids, torch::Tensor(), tb.mask).to(torch::kCPU, torch::kFloat).contiguous();
-      const int64_t l = logits.size(1), k = logits.size(2);
-      const float* base = logits.data_ptr<float>();
+      torch::Tensor scores = net_->Scores(MakeBatch(ptrs, device_));
+      const int64_t l = scores.size(1), k = scores.size(2);
+      const float* base = scores.data_ptr<float>();
       for (size_t i = 0; i < inputs.size(); ++i) {
         const float* row = base + static_cast<int64_t>(i) * l * k;
         out[i].assign(row, row + static_cast<int64_t>(inputs[i].size()) * k);
@@ -161,8 +106,7 @@ class ModuleWindowModel final : public WindowModel {
   }
 
  private:
-  BertNerModel model_;
-  LabelSet labels_;
+  TaggerNetwork* net_;  // not owned; outlives the evaluation
   int max_seq_len_;
   c10::Device device_;
 };
@@ -173,7 +117,7 @@ struct SplitExamples {
   std::vector<std::string> corpus_of;
 };
 
-StatusOr<SplitExamples> BuildSplit(const std::vector<Document>& docs, const text::BertTokenizer& tok,
+StatusOr<SplitExamples> BuildSplit(const std::vector<Document>& docs, const text::TextEncoder& tok,
                                    const LabelSet& labels, const TrainConfig& c, ExampleStats* stats) {
   SplitExamples out;
   for (const Document& d : docs) {
@@ -186,60 +130,38 @@ StatusOr<SplitExamples> BuildSplit(const std::vector<Document>& docs, const text
   return out;
 }
 
-// Tags `gold` (copies without entities) with the module, scores them, and adds the loss.
-StatusOr<SplitMetrics> EvaluateSplit(BertNerModel& model, const LabelSet& labels,
-                                     std::shared_ptr<const text::BertTokenizer> tok, const std::vector<Document>& gold,
+// Tags `gold` (copies without entities) with the network, scores them, and adds the loss.
+StatusOr<SplitMetrics> EvaluateSplit(TaggerNetwork& net, const std::vector<Document>& gold,
                                      const SplitExamples& ex, const TrainConfig& c, const c10::Device& device) {
   SplitMetrics m;
   std::vector<Document> pred = gold;
   for (Document& d : pred) d.ClearEntities();
-  TaggingModel tm{tok, std::make_shared<ModuleWindowModel>(model, labels, c.max_seq_len, device), "train"};
+  TaggingModel tm{net.encoder(), std::make_shared<NetworkWindowModel>(&net, c.max_seq_len, device), "train"};
   TagOptions to;
   to.max_batch_tokens = c.eval_batch_tokens;
   RETURN_IF_ERROR(TagDocuments({tm}, to, &pred));
   ASSIGN_OR_RETURN(m.eval, Evaluate(gold, pred));
-  ASSIGN_OR_RETURN(auto loss, EvalLoss(model, ex.examples, ex.corpus_of, c, device));
+  ASSIGN_OR_RETURN(auto loss, EvalLoss(net, ex.examples, ex.corpus_of, c, device));
   m.loss = loss.first;
   m.corpus_loss = loss.second;
   return m;
 }
 
-// Builds the module to train: the checkpoint's weights, a fresh head (seeded) when it has
-// none, the configured dropout.
-StatusOr<std::pair<BertNerModel, std::string>> BuildModel(const TrainConfig& c, const LabelSet& labels,
-                                                          const c10::Device& device) {
-  ASSIGN_OR_RETURN(model_internal::LoadedModel loaded, model_internal::LoadModelFolder(c.model, c10::Device(c10::kCPU)));
-  BertConfig config = loaded.config;
-  config.labels = labels.names();
-  if (c.dropout) config.hidden_dropout_prob = config.attention_probs_dropout_prob = *c.dropout;
-  BertNerModel model(nullptr);
-  RETURN_IF_ERROR(GuardTorch(c.model, [&] {
-    torch::NoGradGuard no_grad;
-    model = BertNerModel(config);
-    model_internal::InitBertWeights(*model, c.seed);
-    auto source = loaded.model->named_parameters();
-    for (auto& p : model->named_parameters()) {
-      if (const torch::Tensor* t = source.find(p.key())) p.value().copy_(*t);
-    }
-    model->to(device);
-    return Status::Ok();
-  }));
-  return std::make_pair(model, loaded.vocab_txt);
-}
-
-std::unique_ptr<torch::optim::AdamW> MakeOptimizer(BertNerModel& model, const TrainConfig& c) {
-  return MakeAdamW(model->named_parameters(),
+std::unique_ptr<torch::optim::AdamW> MakeOptimizer(TaggerNetwork& net, const TrainConfig& c) {
+  return MakeAdamW(net.module().named_parameters(),
                    {c.learning_rate, c.adam_beta1, c.adam_beta2, c.adam_epsilon, c.weight_decay});
 }
 
-Status SaveEpochState(const TrainConfig& c, const WorkState& state, BertNerModel& model, torch::optim::AdamW& opt) {
+Status SaveEpochState(const TrainConfig& c, const WorkState& state, TaggerNetwork& net, torch::optim::AdamW& opt) {
   const std::string tmp = TempDir(c.work_dir, "epoch-" + std::to_string(state.epoch));
   std::error_code ec;
   fs::remove_all(tmp, ec);
   fs::create_directories(tmp, ec);
   if (ec) return Unavailable(tmp + ": cannot create: " + ec.message());
   RETURN_IF_ERROR(GuardTorch(tmp, [&] {
-    torch::save(model, (fs::path(tmp) / "model.pt").string());
+    torch::serialize::OutputArchive archive;
+    net.module().save(archive);
+    archive.save_to((fs::path(tmp) / "model.pt").string());
     torch::save(opt, (fs::path(tmp) / "optimizer.pt").string());
     torch::Tensor rng;
     {
@@ -256,7 +178,7 @@ Status SaveEpochState(const TrainConfig& c, const WorkState& state, BertNerModel
   return Prune(c.work_dir, state.epoch, state.best_epoch);
 }
 
-StatusOr<WorkState> LoadEpochState(const TrainConfig& c, int epoch, BertNerModel& model, torch::optim::AdamW& opt) {
+StatusOr<WorkState> LoadEpochState(const TrainConfig& c, int epoch, TaggerNetwork& net, torch::optim::AdamW& opt) {
   const std::string dir = EpochDir(c.work_dir, epoch);
   ASSIGN_OR_RETURN(std::string text, ReadFile((fs::path(dir) / "state.json").string()));
   ASSIGN_OR_RETURN(WorkState state, ParseWorkState(text, dir + "/state.json"));
@@ -265,7 +187,9 @@ StatusOr<WorkState> LoadEpochState(const TrainConfig& c, int epoch, BertNerModel
                               "another work_dir");
   }
   RETURN_IF_ERROR(GuardTorch(dir, [&] {
-    torch::load(model, (fs::path(dir) / "model.pt").string());
+    torch::serialize::InputArchive archive;
+    archive.load_from((fs::path(dir) / "model.pt").string());
+    net.module().load(archive);
     torch::load(opt, (fs::path(dir) / "optimizer.pt").string());
     torch::Tensor rng;
     torch::load(rng, (fs::path(dir) / "rng.pt").string());
@@ -275,12 +199,6 @@ StatusOr<WorkState> LoadEpochState(const TrainConfig& c, int epoch, BertNerModel
     return Status::Ok();
   }));
   return state;
-}
-
-Status SaveHfFolder(BertNerModel& model, const std::string& vocab, const text::BertTokenizer& tok,
-                    const std::string& dir, DType dtype = DType::kF32) {
-  RETURN_IF_ERROR(model_internal::SaveModelFolder(*model, vocab, dir, {}, dtype));
-  return model_internal::WriteTokenizerConfig(dir, tok.options().lowercase);
 }
 
 }  // namespace
@@ -297,34 +215,27 @@ StatusOr<TrainOutcome> Train(const TrainConfig& c, const TrainOptions& options) 
     if (c.mixed_precision) at::autocast::set_autocast_gpu_dtype(at::kBFloat16);
     return Status::Ok();
   }));
-  // --- data, tokenizer, labels
-  ASSIGN_OR_RETURN(text::BertTokenizer tokenizer, text::BertTokenizer::FromModelDir(c.model, c.lowercase));
-  auto tok = std::make_shared<const text::BertTokenizer>(std::move(tokenizer));
-  ASSIGN_OR_RETURN(BertConfig source_config, ReadBertConfig((fs::path(c.model) / "config.json").string()));
-  LabelSet labels = LabelSet::ForTypes({c.entity_type}, c.scheme == "BIOES" ? LabelScheme::kBIOES : LabelScheme::kBIO);
-  if (source_config.has_classifier()) {
-    ASSIGN_OR_RETURN(labels, LabelSet::Create(source_config.labels));
-  }
+  // --- data, network (with its tokenization and labels)
   ASSIGN_OR_RETURN(TrainData data, LoadTrainData(c));
   if (data.train.empty()) return FailedPrecondition("no training documents of type '" + c.entity_type + "'");
   if (data.dev.empty()) return FailedPrecondition("no dev documents of type '" + c.entity_type + "' (model selection)");
+  ASSIGN_OR_RETURN(std::unique_ptr<TaggerNetwork> net, BuildNetwork(c, data.train, device));
+  const LabelSet& labels = net->labels();
+  const text::TextEncoder& tok = *net->encoder();
   ExampleStats stats;
-  ASSIGN_OR_RETURN(SplitExamples train, BuildSplit(data.train, *tok, labels, c, &stats));
-  ASSIGN_OR_RETURN(SplitExamples dev, BuildSplit(data.dev, *tok, labels, c, nullptr));
-  ASSIGN_OR_RETURN(SplitExamples test, BuildSplit(data.test, *tok, labels, c, nullptr));
+  ASSIGN_OR_RETURN(SplitExamples train, BuildSplit(data.train, tok, labels, c, &stats));
+  ASSIGN_OR_RETURN(SplitExamples dev, BuildSplit(data.dev, tok, labels, c, nullptr));
+  ASSIGN_OR_RETURN(SplitExamples test, BuildSplit(data.test, tok, labels, c, nullptr));
   Log(options, "train: " + std::to_string(data.train.size()) + " documents, " + std::to_string(stats.windows) +
                    " windows, " + std::to_string(stats.entities) + " entities (" + std::to_string(stats.widened) +
                    " widened to words, " + std::to_string(stats.dropped_crossing + stats.dropped_overlapping) +
                    " dropped); dev " + std::to_string(data.dev.size()) + ", test " + std::to_string(data.test.size()) +
                    " documents");
 
-  // --- model, optimizer, resumable state
-  ASSIGN_OR_RETURN(auto built, BuildModel(c, labels, device));
-  BertNerModel model = built.first;
-  const std::string vocab = built.second;
+  // --- optimizer, resumable state
   std::unique_ptr<torch::optim::AdamW> opt;
   RETURN_IF_ERROR(GuardTorch("optimizer", [&] {
-    opt = MakeOptimizer(model, c);
+    opt = MakeOptimizer(*net, c);
     torch::manual_seed(c.seed);
     return Status::Ok();
   }));
@@ -335,7 +246,7 @@ StatusOr<TrainOutcome> Train(const TrainConfig& c, const TrainOptions& options) 
   state.config_json = TrainConfigToJson(c);
   ASSIGN_OR_RETURN(std::optional<int> latest, ReadLatest(c.work_dir));
   if (latest) {
-    ASSIGN_OR_RETURN(state, LoadEpochState(c, *latest, model, *opt));
+    ASSIGN_OR_RETURN(state, LoadEpochState(c, *latest, *net, *opt));
     outcome.resumed_from_epoch = state.epoch;
     Log(options, "resuming after epoch " + std::to_string(state.epoch) + " from " + c.work_dir);
   }
@@ -346,7 +257,7 @@ StatusOr<TrainOutcome> Train(const TrainConfig& c, const TrainOptions& options) 
   const int64_t steps_per_epoch = (micro_batches + c.gradient_accumulation - 1) / c.gradient_accumulation;
   const int64_t total_steps = steps_per_epoch * c.epochs;
   const int64_t warmup = static_cast<int64_t>(std::llround(c.warmup_ratio * static_cast<double>(total_steps)));
-  std::vector<torch::Tensor> params = model->parameters();
+  std::vector<torch::Tensor> params = net->module().parameters();
   const auto report = [&](TrainProgress p) {
     if (!options.progress) return;
     p.epochs = c.epochs;
@@ -371,7 +282,7 @@ StatusOr<TrainOutcome> Train(const TrainConfig& c, const TrainOptions& options) 
     long tokens = 0;
     const auto t0 = std::chrono::steady_clock::now();
     RETURN_IF_ERROR(GuardTorch("training epoch " + std::to_string(epoch), [&] {
-      model->train();
+      net->module().train();
       opt->zero_grad();
       for (int64_t mb = 0; mb < micro_batches; ++mb) {
         std::vector<const Example*> part;
@@ -379,7 +290,7 @@ StatusOr<TrainOutcome> Train(const TrainConfig& c, const TrainOptions& options) 
           part.push_back(&train.examples[order[static_cast<size_t>(i)]]);
         }
         TensorBatch tb = MakeBatch(part, device);
-        torch::Tensor sum = SummedLoss(model, tb, c.mixed_precision);
+        torch::Tensor sum = net->SummedLoss(tb, c.mixed_precision);
         train_loss += LossSum{sum.item<double>(), tb.labelled};
         tokens += tb.tokens;
         // Mean over the micro-batch's labelled tokens, averaged over the accumulation group.
@@ -412,7 +323,7 @@ StatusOr<TrainOutcome> Train(const TrainConfig& c, const TrainOptions& options) 
     if (!std::isfinite(rec.train_loss)) {
       return Internal("epoch " + std::to_string(epoch) + ": training loss is not finite (learning_rate too high?)");
     }
-    ASSIGN_OR_RETURN(SplitMetrics dm, EvaluateSplit(model, labels, tok, data.dev, dev, c, device));
+    ASSIGN_OR_RETURN(SplitMetrics dm, EvaluateSplit(*net, data.dev, dev, c, device));
     rec.dev_loss = dm.loss.Mean();
     rec.dev_precision = dm.eval.strict.micro.Precision();
     rec.dev_recall = dm.eval.strict.micro.Recall();
@@ -424,10 +335,10 @@ StatusOr<TrainOutcome> Train(const TrainConfig& c, const TrainOptions& options) 
       state.best_f1 = rec.dev_f1;
       state.best_epoch = epoch;
       const std::string tmp = TempDir(c.work_dir, "best-" + std::to_string(epoch));
-      RETURN_IF_ERROR(SaveHfFolder(model, vocab, *tok, tmp));
+      RETURN_IF_ERROR(net->SaveFolder(tmp, DType::kF32));
       RETURN_IF_ERROR(PublishFolder(tmp, BestDir(c.work_dir, epoch)));
     }
-    RETURN_IF_ERROR(SaveEpochState(c, state, model, *opt));
+    RETURN_IF_ERROR(SaveEpochState(c, state, *net, *opt));
     char line[256];
     std::snprintf(line, sizeof line, "epoch %d/%d: train loss %.4f, dev loss %.4f, dev P %.4f R %.4f F1 %.4f, %.0f tokens/s",
                   epoch, c.epochs, rec.train_loss, rec.dev_loss, rec.dev_precision, rec.dev_recall, rec.dev_f1,
@@ -447,14 +358,13 @@ StatusOr<TrainOutcome> Train(const TrainConfig& c, const TrainOptions& options) 
   }
 
   // --- the selected model: final dev and test metrics, checkpoint, promotion
-  ASSIGN_OR_RETURN(auto best, model_internal::LoadModelFolder(BestDir(c.work_dir, state.best_epoch), device));
-  BertNerModel selected = best.model;
+  ASSIGN_OR_RETURN(std::unique_ptr<TaggerNetwork> selected, net->LoadFolder(BestDir(c.work_dir, state.best_epoch), device));
   const DType weights_dtype = c.weights_dtype == "F16" ? DType::kF16 : DType::kF32;
   if (weights_dtype == DType::kF16) {
     // The shipped weights are rounded to F16: evaluate exactly those.
     RETURN_IF_ERROR(GuardTorch("rounding to F16", [&] {
       torch::NoGradGuard no_grad;
-      for (auto& p : selected->parameters()) p.copy_(p.to(torch::kHalf).to(torch::kFloat));
+      for (auto& p : selected->module().parameters()) p.copy_(p.to(torch::kHalf).to(torch::kFloat));
       return Status::Ok();
     }));
   }
@@ -465,9 +375,9 @@ StatusOr<TrainOutcome> Train(const TrainConfig& c, const TrainOptions& options) 
   metrics.config_json = state.config_json;
   metrics.selected_epoch = state.best_epoch;
   metrics.epochs = c.epochs;
-  ASSIGN_OR_RETURN(metrics.dev, EvaluateSplit(selected, labels, tok, data.dev, dev, c, device));
+  ASSIGN_OR_RETURN(metrics.dev, EvaluateSplit(*selected, data.dev, dev, c, device));
   if (!data.test.empty()) {
-    ASSIGN_OR_RETURN(metrics.test, EvaluateSplit(selected, labels, tok, data.test, test, c, device));
+    ASSIGN_OR_RETURN(metrics.test, EvaluateSplit(*selected, data.test, test, c, device));
     outcome.test_f1 = metrics.test->eval.strict.micro.F1();
   }
   outcome.dev_f1 = metrics.dev->eval.strict.micro.F1();
@@ -484,7 +394,7 @@ StatusOr<TrainOutcome> Train(const TrainConfig& c, const TrainOptions& options) 
   metrics.version = version;
   const std::string staging = StagingFolder(type_dir, version);
   fs::remove_all(staging, ec);
-  RETURN_IF_ERROR(SaveHfFolder(selected, best.vocab_txt, *tok, staging, weights_dtype));
+  RETURN_IF_ERROR(selected->SaveFolder(staging, weights_dtype));
   const auto put = [&](const char* name, const std::string& text) {
     return WriteFileAtomic((fs::path(staging) / name).string(), text);
   };
@@ -493,6 +403,7 @@ StatusOr<TrainOutcome> Train(const TrainConfig& c, const TrainOptions& options) 
   RETURN_IF_ERROR(put("train_summary.md", TrainSummaryMarkdown(c.entity_type + " version " + std::to_string(version),
                                                                state.records, state.best_epoch)));
   RETURN_IF_ERROR(put("learning_curves.svg", LearningCurvesSvg(state.records)));
+  RETURN_IF_ERROR(selected->InstallShared(c.model_repository));
   if (Status s = PublishVersion(staging, type_dir, version); !s.ok()) {
     fs::remove_all(staging, ec);
     return s;

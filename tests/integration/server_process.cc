@@ -9,12 +9,16 @@
 #include <unistd.h>
 
 #include <chrono>
+#include <filesystem>
 #include <fstream>
+#include <random>
 #include <regex>
 #include <sstream>
 #include <thread>
 
+#include "core/model/embedding_table.h"
 #include "core/model/token_classifier.h"
+#include "core/model/word_tagger_model.h"
 #include "core/util/file.h"
 #include "tests/integration/subprocess.h"
 
@@ -41,6 +45,49 @@ Status WriteTinyModel(const std::string& dir, const std::string& type, uint64_t 
   RETURN_IF_ERROR(WriteFileAtomic(dir + "/tokenizer_config.json", R"({"do_lower_case": false})"));
   return WriteFileAtomic(dir + "/metrics.json",
                          R"({"test": {"f1": 0.)" + std::to_string(seed % 10) + R"(}})");
+}
+
+Status WriteTinyWordTagger(const std::string& repo, const std::string& type, const std::string& version,
+                           uint64_t seed) {
+  // A table of a few hundred words of the test texts' kind, random 8-dim vectors.
+  EmbeddingTableData table;
+  table.dim = 8;
+  table.words = {kEmbeddingUnknownWord};
+  for (const char* w : {"Mutations", "in", "BRCA1", "cause", "hereditary", "breast", "and", "ovarian", "cancer",
+                        ";", "tamoxifen", "lowers", "the", "risk", ".", "of", "with", "patients", "-", "(", ")"}) {
+    table.words.push_back(w);
+  }
+  std::mt19937 rng(static_cast<unsigned>(seed));
+  std::normal_distribution<float> normal;
+  table.vectors.assign(table.words.size() * 8, 0.0f);
+  for (size_t i = 8; i < table.vectors.size(); ++i) table.vectors[i] = normal(rng);
+  const std::string staging = repo + "/.embeddings/.tmp-table-" + std::to_string(::getpid());
+  std::error_code ec;
+  std::filesystem::create_directories(staging, ec);
+  if (ec) return Unavailable(staging + ": " + ec.message());
+  ASSIGN_OR_RETURN(std::string sha, WriteEmbeddingTable(staging, table));
+  const std::string final_dir = repo + "/.embeddings/" + sha;
+  if (std::filesystem::exists(final_dir)) {
+    std::filesystem::remove_all(staging, ec);
+  } else {
+    std::filesystem::rename(staging, final_dir, ec);
+    if (ec) return Unavailable(final_dir + ": " + ec.message());
+  }
+  std::vector<std::string> chars;
+  for (char c = 'a'; c <= 'z'; ++c) chars.emplace_back(1, c);
+  for (char c = 'A'; c <= 'Z'; ++c) chars.emplace_back(1, c);
+  const std::string dir = repo + "/" + type + "/" + version;
+  RETURN_IF_ERROR(CreateRandomWordTagger(final_dir, type, chars, dir, seed));
+  return WriteFileAtomic(dir + "/metrics.json", R"({"test": {"f1": 0.)" + std::to_string(seed % 10) + R"(}})");
+}
+
+bool WaitFor(const std::function<bool()>& condition, int seconds) {
+  const auto give_up = std::chrono::steady_clock::now() + std::chrono::seconds(seconds);
+  while (std::chrono::steady_clock::now() < give_up) {
+    if (condition()) return true;
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  }
+  return condition();
 }
 
 ServerProcess::~ServerProcess() {

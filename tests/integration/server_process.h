@@ -6,6 +6,7 @@
 #include <grpcpp/grpcpp.h>
 #include <sys/types.h>
 
+#include <functional>
 #include <memory>
 #include <string>
 
@@ -16,6 +17,10 @@ namespace bioner::testing {
 // Writes a random BERT token classifier for `type` (labels O, B-type, I-type) with the
 // BioBERT vocabulary into `dir`, plus tokenizer_config.json and a metrics.json.
 Status WriteTinyModel(const std::string& dir, const std::string& type, uint64_t seed);
+// Writes a random BiLSTM-CRF for `type` into repo/<type>/<version> and its small embedding
+// table into repo/.embeddings/<sha256>, where the loader finds it.
+Status WriteTinyWordTagger(const std::string& repo, const std::string& type, const std::string& version,
+                           uint64_t seed);
 
 // bioner-server started with `--config config_path --listen 127.0.0.1:0 --metrics
 // 127.0.0.1:0`; waits (up to 60 s) for the "listening on" line and reads both ports from
@@ -45,6 +50,9 @@ class ServerProcess {
   int port_ = 0;
   int metrics_port_ = 0;
 };
+
+// Polls `condition` every 50 ms for up to `seconds`; its last value.
+bool WaitFor(const std::function<bool()>& condition, int seconds);
 
 // GET http://127.0.0.1:port/metrics over a plain socket; the body.
 StatusOr<std::string> ScrapeMetrics(int port);

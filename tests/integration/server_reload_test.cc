@@ -17,6 +17,8 @@
 namespace bioner {
 namespace {
 
+using testing::WaitFor;
+
 using grpc::health::v1::HealthCheckRequest;
 using grpc::health::v1::HealthCheckResponse;
 
@@ -97,15 +99,6 @@ class Streamer {
   std::vector<std::string> errors_;
   std::thread reader_, writer_;
 };
-
-bool WaitFor(const std::function<bool()>& condition, int seconds) {
-  const auto give_up = std::chrono::steady_clock::now() + std::chrono::seconds(seconds);
-  while (std::chrono::steady_clock::now() < give_up) {
-    if (condition()) return true;
-    std::this_thread::sleep_for(std::chrono::milliseconds(50));
-  }
-  return condition();
-}
 
 TEST(ServerReloadTest, AStreamKeepsRunningThroughAPromotionAndACorruptCheckpoint) {
   const std::string dir = testing::MakeTempDir("bioner_reload_test_");
