@@ -289,14 +289,14 @@ StatusOr<EmbedOutcome> TrainEmbeddings(const EmbedConfig& c, const ExcludedIds& 
   table.words.reserve(kept.size() + 1);
   table.words.emplace_back(kEmbeddingUnknownWord);
   table.vectors.assign((kept.size() + 1) * static_cast<size_t>(c.dim), 0.0f);
-  int64_t without_ngrams = 0;
+  int64_t zero_vectors = 0;
   RETURN_IF_ERROR(CallFastText("word vectors", [&] {
     fasttext::Vector v(c.dim);
     for (const auto* entry : kept) {
       ft.getWordVector(v, entry->first);
       bool zero = true;
       for (int k = 0; k < c.dim; ++k) zero &= v[k] == 0.0f;
-      without_ngrams += zero;
+      zero_vectors += zero;
       std::copy(v.data(), v.data() + c.dim, table.vectors.begin() + table.words.size() * c.dim);
       table.words.push_back(entry->first);
     }
@@ -333,7 +333,7 @@ StatusOr<EmbedOutcome> TrainEmbeddings(const EmbedConfig& c, const ExcludedIds& 
       {"distinct_words", outcome.distinct_words},
       {"dictionary_words", outcome.dictionary_words},
       {"train_split_words_below_min_count", outcome.train_words_added},
-      {"words_without_ngrams", without_ngrams},
+      {"zero_vectors", zero_vectors},
       {"train_seconds", outcome.train_seconds},
   };
   table.training_json = training.dump();
