@@ -93,7 +93,31 @@ class BiLstmNetwork final : public TaggerNetwork {
     torch::Tensor positions = u.word_positions.clamp_min(0).to(device_);
     torch::Tensor tags = batch.labels.gather(1, positions);
     tags = tags.masked_fill(tags == kIgnoreLabel, t_.labels.outside_id());
-    return t_.model->Loss(u.input, tags);
+    return t_.model->Loss(u.input, WellFormed(tags, u.input.mask).to(device_));
+  }
+
+  // A window can cut an entity: its first word is then I-X (and under BIOES its last may be
+  // B-X or I-X), a path the constrained CRF gives no probability, so the loss would be
+  // infinite. Within the window such a word begins (or ends) the entity: decode each row's
+  // labels into spans and encode them again in the scheme, as the window sees them.
+  torch::Tensor WellFormed(const torch::Tensor& tags_in, const torch::Tensor& mask_in) const {
+    const torch::Tensor tags = tags_in.to(torch::kCPU).contiguous();
+    const torch::Tensor mask = mask_in.to(torch::kCPU).contiguous();
+    torch::Tensor out = tags.clone();
+    auto t = tags.accessor<int64_t, 2>();
+    auto m = mask.accessor<bool, 2>();
+    auto o = out.accessor<int64_t, 2>();
+    for (int64_t b = 0; b < tags.size(0); ++b) {
+      std::vector<int> ids;
+      for (int64_t w = 0; w < tags.size(1) && m[b][w]; ++w) ids.push_back(static_cast<int>(t[b][w]));
+      const std::vector<std::string> names =
+          EncodeSpans(DecodeSpans(t_.labels, ids), static_cast<int>(ids.size()), t_.labels.scheme());
+      for (size_t w = 0; w < names.size(); ++w) {
+        const std::string& n = names[w];
+        o[b][static_cast<int64_t>(w)] = n == "O" ? t_.labels.outside_id() : t_.labels.Find(n[0], n.substr(2));
+      }
+    }
+    return out;
   }
 
   WordTagger t_;
