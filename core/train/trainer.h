@@ -1,12 +1,14 @@
-// Fine-tuning a BERT token classifier for one entity type (docs/TRAINING.md): the loop behind
-// `bioner-trainer train`.
+// Training a tagger for one entity type (docs/TRAINING.md): the loop behind `bioner-trainer
+// train`, for either architecture of config.architecture (a BERT token classifier fine-tuned
+// from a checkpoint, or a BiLSTM-CRF over a word-embedding table), behind TaggerNetwork
+// (network.h).
 //
 //   ASSIGN_OR_RETURN(TrainConfig config, ReadTrainConfig("configs/train-disease.yaml"));
 //   RETURN_IF_ERROR(CheckTrainConfig(config, "configs/train-disease.yaml"));
 //   ASSIGN_OR_RETURN(TrainOutcome out, Train(config, {}));
 //
-// Train() loads the data, builds the model (an encoder-only checkpoint gets a fresh head for
-// the labels of the type), trains with AdamW (no decay on biases and LayerNorm weights),
+// Train() loads the data, builds the network (BERT: an encoder-only checkpoint gets a fresh
+// head for the labels of the type), trains with AdamW (no decay on biases and LayerNorm weights),
 // linear warm-up and decay, clipping and accumulation, evaluates on dev after every epoch
 // (strict F1 via core/eval selects the model), and at the end evaluates the selected model on
 // dev and test, writes the checkpoint into MODEL_REPO/<type>/<version>/ atomically and runs
