@@ -3,6 +3,7 @@
 #include <unistd.h>
 
 #include <iostream>
+#include <string_view>
 
 #include <nlohmann/json.hpp>
 
@@ -34,9 +35,29 @@ Status ReadNumbers(const ArgParser& a, train::EmbedConfig* c) {
   return Status::Ok();
 }
 
+// `embed convert`: the same table with its vectors stored in another dtype (F16 halves it).
+int RunConvert(int argc, char** argv) {
+  ArgParser a("bioner-trainer embed convert",
+              "Writes an embedding table again with its vectors stored as F32 or F16 (half the bytes). The copy has "
+              "its own content hash: train models on the table they will ship with.");
+  a.AddValue("from", "DIR", "the table to convert (a folder `bioner-trainer embed` wrote)", /*required=*/true);
+  a.AddValue("out", "DIR", "output folder (must not exist)", /*required=*/true);
+  a.AddValue("dtype", "F32|F16", "how the copy stores the vectors", /*required=*/true);
+  if (Status s = a.Parse(argc, argv); !s.ok()) return Fail(s);
+  auto dtype = ParseDType(a.Get("dtype"));
+  if (!dtype.ok() || (*dtype != DType::kF32 && *dtype != DType::kF16)) {
+    return Fail(InvalidArgument("--dtype must be F32 or F16, got '" + a.Get("dtype") + "'"));
+  }
+  auto sha = train::ConvertEmbeddings(a.Get("from"), a.Get("out"), *dtype);
+  if (!sha.ok()) return Fail(sha.status());
+  std::cout << nlohmann::json({{"out", a.Get("out")}, {"dtype", a.Get("dtype")}, {"sha256", *sha}}).dump() << "\n";
+  return 0;
+}
+
 }  // namespace
 
 int RunEmbed(int argc, char** argv) {
+  if (argc > 1 && std::string_view(argv[1]) == "convert") return RunConvert(argc - 1, argv + 1);
   ArgParser a("bioner-trainer embed",
               "Trains word embeddings (fastText skip-gram with character n-grams) on raw text split into words by "
               "the project's pre-tokenizer, without the documents of evaluation splits, and writes a table of "
@@ -61,6 +82,7 @@ int RunEmbed(int argc, char** argv) {
   a.AddValue("bucket", "N", "hash buckets of the character n-grams", false, def(d.bucket));
   a.AddValue("threads", "N", "training threads (1 is reproducible, more are faster)", false, def(d.threads));
   a.AddValue("seed", "N", "fastText's seed", false, def(d.seed));
+  a.AddValue("dtype", "F32|F16", "how the table stores the vectors (F16: half the bytes)", false, "F32");
   a.AddBool("keep-fasttext-bin", "also keep fastText's model as OUT/fasttext.bin (large: the n-gram buckets)");
   if (Status s = a.Parse(argc, argv); !s.ok()) return Fail(s);
   train::EmbedConfig c;
@@ -71,6 +93,11 @@ int RunEmbed(int argc, char** argv) {
   c.keep_fasttext_bin = a.GetBool("keep-fasttext-bin");
   c.fasttext_progress = ::isatty(STDERR_FILENO) != 0;
   if (Status s = ReadNumbers(a, &c); !s.ok()) return Fail(s);
+  auto dtype = ParseDType(a.Get("dtype"));
+  if (!dtype.ok() || (*dtype != DType::kF32 && *dtype != DType::kF16)) {
+    return Fail(InvalidArgument("--dtype must be F32 or F16, got '" + a.Get("dtype") + "'"));
+  }
+  c.dtype = *dtype;
   if (Status s = train::CheckEmbedConfig(c); !s.ok()) return Fail(s);
   auto excluded = ExclusionFromFlags(a);
   if (!excluded.ok()) return Fail(excluded.status());

@@ -16,7 +16,7 @@ int main(int argc, char** argv) {
             {"train", "--config FILE.yaml [--force]   fine-tune a model, publish it, quality-gated promotion", RunTrain},
             {"vocab", "--in FILE... --out vocab.txt --size N   a WordPiece vocabulary from raw text", RunVocab},
             {"pretrain", "--in FILE... --vocab V | --model DIR --out DIR   masked-language-model pretraining", RunPretrain},
-            {"embed", "--in FILE... [--train-split FILE...] --out DIR   word embeddings (fastText skip-gram)", RunEmbed},
+            {"embed", "--in FILE... [--train-split FILE...] --out DIR   word embeddings (fastText skip-gram); `embed convert` re-stores a table as F16", RunEmbed},
             {"promote", "--repo R --type T --version N [--force]   make a version current (quality gate)", RunPromote},
             {"serve", "--config trainer.yaml [--jobs DIR] [--metrics ADDR]   the daemon: train the jobs of a folder", RunServe},
         },

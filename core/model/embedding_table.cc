@@ -9,6 +9,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "core/model/half.h"
 #include "core/util/file.h"
 #include "core/util/utf8.h"
 
@@ -97,13 +98,28 @@ StatusOr<std::string> WriteEmbeddingTable(const std::string& dir, const Embeddin
       return InvalidArgument("embedding table: non-finite value in the row of '" + d.words[i / d.dim] + "'");
     }
   }
+  if (d.dtype != DType::kF32 && d.dtype != DType::kF16) {
+    return InvalidArgument(std::string("embedding table: vectors are stored as F32 or F16, not ") + DTypeName(d.dtype));
+  }
   nlohmann::json training = nlohmann::json::parse(d.training_json, nullptr, /*allow_exceptions=*/false);
   if (!training.is_object()) return InvalidArgument("embedding table: training_json is not a JSON object");
 
   const std::string words_txt = WordsTxt(d.words);
-  const std::string_view bytes(reinterpret_cast<const char*>(d.vectors.data()), d.vectors.size() * sizeof(float));
+  std::vector<uint16_t> halves;
+  std::string_view bytes(reinterpret_cast<const char*>(d.vectors.data()), d.vectors.size() * sizeof(float));
+  if (d.dtype == DType::kF16) {
+    halves.reserve(d.vectors.size());
+    for (float v : d.vectors) halves.push_back(FloatToHalf(v));
+    for (size_t i = 0; i < halves.size(); ++i) {
+      if ((halves[i] & 0x7c00u) == 0x7c00u) {
+        return InvalidArgument("embedding table: a value in the row of '" + d.words[i / d.dim] +
+                               "' is beyond F16's range (|x| > 65504); store the table as F32");
+      }
+    }
+    bytes = std::string_view(reinterpret_cast<const char*>(halves.data()), halves.size() * sizeof(uint16_t));
+  }
   ASSIGN_OR_RETURN(std::string vectors_file,
-                   SerializeSafetensors({{kTensorName, DType::kF32,
+                   SerializeSafetensors({{kTensorName, d.dtype,
                                           {static_cast<int64_t>(d.words.size()), static_cast<int64_t>(d.dim)},
                                           bytes}},
                                         {{"format", kEmbeddingFormat}}));
@@ -112,6 +128,7 @@ StatusOr<std::string> WriteEmbeddingTable(const std::string& dir, const Embeddin
       {"format", kEmbeddingFormat},
       {"version", kEmbeddingFormatVersion},
       {"dim", d.dim},
+      {"dtype", DTypeName(d.dtype)},
       {"words", d.words.size()},
       {"lowercase", d.lowercase},
       {"unknown_word", kEmbeddingUnknownWord},
@@ -188,8 +205,9 @@ StatusOr<EmbeddingTable> EmbeddingTable::Load(const std::string& dir) {
 
   ASSIGN_OR_RETURN(t.file_, SafetensorsFile::Open(vectors_path));
   t.matrix_ = t.file_.Find(kTensorName);
-  if (t.matrix_ == nullptr || t.matrix_->dtype != DType::kF32 || t.matrix_->shape.size() != 2) {
-    return DataLoss(vectors_path + ": no 2-D F32 tensor '" + kTensorName + "'");
+  if (t.matrix_ == nullptr || (t.matrix_->dtype != DType::kF32 && t.matrix_->dtype != DType::kF16) ||
+      t.matrix_->shape.size() != 2) {
+    return DataLoss(vectors_path + ": no 2-D F32 or F16 tensor '" + kTensorName + "'");
   }
   const std::vector<int64_t> want = {t.size(), t.dim_};
   if (t.matrix_->shape != want) {
@@ -205,13 +223,38 @@ int64_t EmbeddingTable::Lookup(std::string_view word) const {
 }
 
 void EmbeddingTable::CopyRow(int64_t row, float* out) const {
-  std::memcpy(out, matrix_->data + static_cast<size_t>(row) * dim_ * sizeof(float), dim_ * sizeof(float));
+  if (matrix_->dtype == DType::kF32) {
+    std::memcpy(out, matrix_->data + static_cast<size_t>(row) * dim_ * sizeof(float), dim_ * sizeof(float));
+    return;
+  }
+  const char* src = matrix_->data + static_cast<size_t>(row) * dim_ * sizeof(uint16_t);
+  for (int k = 0; k < dim_; ++k) {
+    uint16_t h;
+    std::memcpy(&h, src + k * sizeof h, sizeof h);  // the mapping may be unaligned
+    out[k] = HalfToFloat(h);
+  }
 }
 
 std::vector<float> EmbeddingTable::Vector(std::string_view word) const {
   std::vector<float> v(dim_);
   CopyRow(Lookup(word), v.data());
   return v;
+}
+
+EmbeddingTableData ToEmbeddingTableData(const EmbeddingTable& table) {
+  EmbeddingTableData d;
+  d.words = table.words();
+  d.dim = table.dim();
+  d.lowercase = table.lowercase();
+  d.dtype = table.dtype();
+  d.vectors.resize(d.words.size() * static_cast<size_t>(d.dim));
+  for (int64_t r = 0; r < table.size(); ++r) table.CopyRow(r, d.vectors.data() + r * d.dim);
+  nlohmann::json training = nlohmann::json::object();
+  const nlohmann::json info = nlohmann::json::parse(table.info_json(), nullptr, /*allow_exceptions=*/false);
+  if (info.is_object() && info.contains("training") && info["training"].is_object()) training = info["training"];
+  training["converted_from"] = {{"sha256", table.sha256()}, {"dtype", DTypeName(table.dtype())}};
+  d.training_json = training.dump();
+  return d;
 }
 
 }  // namespace bioner

@@ -1,7 +1,7 @@
 // A word-embedding table: the vocabulary and vectors that `bioner-trainer embed` writes
 // (docs/FORMATS.md, "Word embeddings") and that every model using word vectors shares.
 //
-//   DIR/vectors.safetensors   one tensor "vectors", F32, shape [n_words, dim], row-major
+//   DIR/vectors.safetensors   one tensor "vectors", F32 or F16, shape [n_words, dim], row-major
 //   DIR/words.txt             UTF-8, one word per line ('\n'), line i (from 0) = row i
 //   DIR/embedding.json        format, dim, words, lowercase, the content hash, provenance
 //
@@ -47,6 +47,8 @@ class EmbeddingTable {
   EmbeddingTable& operator=(const EmbeddingTable&) = delete;
 
   int dim() const { return dim_; }
+  // How the vectors are stored: kF32 or kF16 (CopyRow and Vector return floats either way).
+  DType dtype() const { return matrix_->dtype; }
   int64_t size() const { return static_cast<int64_t>(words_.size()); }  // rows, <unk> included
   const std::vector<std::string>& words() const { return words_; }
   // Whether the words were lowercased (pre-tokenize lookups with the same setting).
@@ -61,7 +63,8 @@ class EmbeddingTable {
   void CopyRow(int64_t row, float* out) const;
   // The vector of `word`: its row, or the <unk> row (zeros).
   std::vector<float> Vector(std::string_view word) const;
-  // The whole matrix, size() * dim() little-endian floats, row-major (may be unaligned).
+  // The whole matrix, size() * dim() little-endian values of dtype(), row-major (may be
+  // unaligned).
   std::string_view matrix_bytes() const { return {matrix_->data, matrix_->nbytes}; }
 
  private:
@@ -82,6 +85,9 @@ struct EmbeddingTableData {
   std::vector<float> vectors;  // words.size() * dim, row-major
   int dim = 0;
   bool lowercase = false;
+  // How vectors.safetensors stores them: kF32, or kF16 (half the bytes; each value rounded to
+  // the nearest half, which is what a model trained on the table then sees).
+  DType dtype = DType::kF32;
   // A JSON object written into embedding.json as "training" (flags, inputs, documents).
   std::string training_json = "{}";
 };
@@ -91,6 +97,10 @@ struct EmbeddingTableData {
 // returns the content hash. INVALID_ARGUMENT for data that breaks the format: row 0, empty,
 // duplicate or whitespace-holding words, a size mismatch, a non-finite value.
 StatusOr<std::string> WriteEmbeddingTable(const std::string& dir, const EmbeddingTableData& data);
+
+// The data of a loaded table, to write it again in another dtype: its words, its vectors as
+// floats, and its "training" provenance with "converted_from" (the source's hash) added.
+EmbeddingTableData ToEmbeddingTableData(const EmbeddingTable& table);
 
 }  // namespace bioner
 

@@ -103,10 +103,12 @@ StatusOr<EmbeddingTable> FindTable(const std::string& sha256, const std::vector<
                   " (copy the table folder `bioner-trainer embed` wrote there, named by its hash)");
 }
 
+// The table as an F32 tensor (the network computes in F32 whatever the table stores).
 torch::Tensor TableTensor(const EmbeddingTable& table) {
-  torch::Tensor t = torch::empty({table.size(), table.dim()}, torch::kFloat);
-  std::memcpy(t.data_ptr<float>(), table.matrix_bytes().data(), table.matrix_bytes().size());
-  return t;
+  const bool half = table.dtype() == DType::kF16;
+  torch::Tensor t = torch::empty({table.size(), table.dim()}, half ? torch::kHalf : torch::kFloat);
+  std::memcpy(t.data_ptr(), table.matrix_bytes().data(), table.matrix_bytes().size());
+  return half ? t.to(torch::kFloat) : t;
 }
 
 StatusOr<WordTagger> Assemble(WordTaggerConfig config, const EmbeddingTable& table, const c10::Device& device) {

@@ -172,6 +172,10 @@ Status CheckDictionary(const fasttext::Dictionary& dict, const std::unordered_ma
 class TempFolder {
  public:
   explicit TempFolder(std::string path) : path_(std::move(path)) {}
+  TempFolder(TempFolder&& other) noexcept : path_(std::move(other.path_)) { other.path_.clear(); }
+  TempFolder(const TempFolder&) = delete;
+  TempFolder& operator=(const TempFolder&) = delete;
+  TempFolder& operator=(TempFolder&&) = delete;
   ~TempFolder() {
     std::error_code ec;
     if (!path_.empty()) fs::remove_all(path_, ec);
@@ -182,6 +186,19 @@ class TempFolder {
  private:
   std::string path_;
 };
+
+// An empty temporary folder beside `out`, removed unless released: the table is written there
+// and published by renaming it to `out`.
+StatusOr<TempFolder> MakeTempFolderBeside(const std::string& out_dir) {
+  const fs::path out(out_dir);
+  TempFolder tmp(TempDir(out.parent_path().empty() ? "." : out.parent_path().string(), out.filename().string()));
+  std::error_code ec;
+  fs::remove_all(tmp.path(), ec);
+  if (!fs::create_directories(tmp.path(), ec)) {
+    return Unavailable("--out " + out_dir + ": cannot create " + tmp.path() + ": " + ec.message());
+  }
+  return StatusOr<TempFolder>(std::move(tmp));
+}
 
 }  // namespace
 
@@ -230,15 +247,7 @@ StatusOr<EmbedOutcome> TrainEmbeddings(const EmbedConfig& c, const ExcludedIds& 
   RETURN_IF_ERROR(CheckEmbedConfig(c));
   const Clock::time_point t0 = Clock::now();
   EmbedOutcome outcome;
-  const fs::path out(c.out);
-  TempFolder tmp(TempDir(out.parent_path().empty() ? "." : out.parent_path().string(), out.filename().string()));
-  {
-    std::error_code ec;
-    fs::remove_all(tmp.path(), ec);
-    if (!fs::create_directories(tmp.path(), ec)) {
-      return Unavailable("--out " + c.out + ": cannot create " + tmp.path() + ": " + ec.message());
-    }
-  }
+  ASSIGN_OR_RETURN(TempFolder tmp, MakeTempFolderBeside(c.out));
 
   // 1-2. Pre-tokenized text for fastText.
   const std::string corpus_path = (fs::path(tmp.path()) / kCorpusFile).string();
@@ -286,6 +295,7 @@ StatusOr<EmbedOutcome> TrainEmbeddings(const EmbedConfig& c, const ExcludedIds& 
   EmbeddingTableData table;
   table.dim = c.dim;
   table.lowercase = c.lowercase;
+  table.dtype = c.dtype;
   table.words.reserve(kept.size() + 1);
   table.words.emplace_back(kEmbeddingUnknownWord);
   table.vectors.assign((kept.size() + 1) * static_cast<size_t>(c.dim), 0.0f);
@@ -347,6 +357,18 @@ StatusOr<EmbedOutcome> TrainEmbeddings(const EmbedConfig& c, const ExcludedIds& 
   tmp.Release();
   outcome.seconds = Since(t0);
   return outcome;
+}
+
+StatusOr<std::string> ConvertEmbeddings(const std::string& from, const std::string& out, DType dtype) {
+  if (fs::exists(out)) return AlreadyExists("--out " + out + ": exists; embed never overwrites a table");
+  ASSIGN_OR_RETURN(EmbeddingTable source, EmbeddingTable::Load(from));
+  EmbeddingTableData data = ToEmbeddingTableData(source);
+  data.dtype = dtype;
+  ASSIGN_OR_RETURN(TempFolder tmp, MakeTempFolderBeside(out));
+  ASSIGN_OR_RETURN(std::string sha256, WriteEmbeddingTable(tmp.path(), data));
+  RETURN_IF_ERROR(PublishFolder(tmp.path(), out));
+  tmp.Release();
+  return sha256;
 }
 
 }  // namespace bioner::train

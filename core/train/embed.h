@@ -27,6 +27,7 @@
 #include <string>
 #include <vector>
 
+#include "core/model/safetensors.h"
 #include "core/train/text_corpus.h"
 #include "core/util/status.h"
 
@@ -48,6 +49,7 @@ struct EmbedConfig {
   int bucket = 2000000;  // n-gram hash buckets
   int threads = 1;
   int seed = 0;
+  DType dtype = DType::kF32;        // how the table stores the vectors: kF32 or kF16
   bool keep_fasttext_bin = false;  // also write fastText's model as OUT/fasttext.bin
   bool fasttext_progress = false;  // fastText's own progress line (for a terminal)
 };
@@ -69,6 +71,11 @@ struct EmbedOutcome {
 
 // Runs steps 1-4; progress lines go to `log` (may be null).
 StatusOr<EmbedOutcome> TrainEmbeddings(const EmbedConfig& config, const ExcludedIds& excluded, std::ostream* log);
+
+// Writes the table in folder `from` again as `out` (which must not exist) with its vectors
+// stored as `dtype` (kF32 or kF16), and returns the new content hash: a model trained on one
+// table does not load with the other. The provenance names the source table.
+StatusOr<std::string> ConvertEmbeddings(const std::string& from, const std::string& out, DType dtype);
 
 }  // namespace bioner::train
 

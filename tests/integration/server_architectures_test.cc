@@ -83,10 +83,11 @@ TEST(ServerArchitecturesTest, BertAndBiLstmCrfSideBySideAndReloadAcrossArchitect
   }
   EXPECT_EQ(seen.count("Chemical/1"), 1u) << "the BiLSTM-CRF tagged nothing in 5 calls";
 
-  // Disease moves from BERT to a BiLSTM-CRF, Chemical to another BiLSTM-CRF version.
+  // Disease moves from BERT to a BiLSTM-CRF, Chemical to another BiLSTM-CRF version, whose
+  // table stores its vectors as F16 (as the default models' does).
   ASSERT_TRUE(testing::WriteTinyWordTagger(repo, "Disease", "2", 5).ok());
   ASSERT_TRUE(WriteFileAtomic(repo + "/Disease/current", "2\n").ok());
-  ASSERT_TRUE(testing::WriteTinyWordTagger(repo, "Chemical", "2", 6).ok());
+  ASSERT_TRUE(testing::WriteTinyWordTagger(repo, "Chemical", "2", 6, DType::kF16).ok());
   ASSERT_TRUE(WriteFileAtomic(repo + "/Chemical/current", "2\n").ok());
   ASSERT_TRUE(WaitFor([&] {
     auto m = testing::ScrapeMetrics(server.metrics_port());

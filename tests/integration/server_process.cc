@@ -48,10 +48,11 @@ Status WriteTinyModel(const std::string& dir, const std::string& type, uint64_t 
 }
 
 Status WriteTinyWordTagger(const std::string& repo, const std::string& type, const std::string& version,
-                           uint64_t seed) {
-  // A table of a few hundred words of the test texts' kind, random 8-dim vectors.
+                           uint64_t seed, DType table_dtype) {
+  // A table of a few words of the test texts' kind, random 8-dim vectors.
   EmbeddingTableData table;
   table.dim = 8;
+  table.dtype = table_dtype;
   table.words = {kEmbeddingUnknownWord};
   for (const char* w : {"Mutations", "in", "BRCA1", "cause", "hereditary", "breast", "and", "ovarian", "cancer",
                         ";", "tamoxifen", "lowers", "the", "risk", ".", "of", "with", "patients", "-", "(", ")"}) {

@@ -10,6 +10,7 @@
 #include <memory>
 #include <string>
 
+#include "core/model/safetensors.h"
 #include "core/util/status.h"
 
 namespace bioner::testing {
@@ -18,9 +19,10 @@ namespace bioner::testing {
 // BioBERT vocabulary into `dir`, plus tokenizer_config.json and a metrics.json.
 Status WriteTinyModel(const std::string& dir, const std::string& type, uint64_t seed);
 // Writes a random BiLSTM-CRF for `type` into repo/<type>/<version> and its small embedding
-// table into repo/.embeddings/<sha256>, where the loader finds it.
+// table (its vectors stored as `table_dtype`: F32 or F16) into repo/.embeddings/<sha256>,
+// where the loader finds it.
 Status WriteTinyWordTagger(const std::string& repo, const std::string& type, const std::string& version,
-                           uint64_t seed);
+                           uint64_t seed, DType table_dtype = DType::kF32);
 
 // bioner-server started with `--config config_path --listen 127.0.0.1:0 --metrics
 // 127.0.0.1:0`; waits (up to 60 s) for the "listening on" line and reads both ports from

@@ -13,6 +13,7 @@
 #include <nlohmann/json.hpp>
 
 #include "core/model/embedding_table.h"
+#include "core/model/half.h"
 #include "tests/support/temp_dir.h"
 
 namespace bioner::train {
@@ -123,6 +124,83 @@ TEST(EmbeddingTable, WriterRefusesDataThatBreaksTheFormat) {
   EXPECT_EQ(bad([](EmbeddingTableData* d) { d->vectors[0] = 1; }), StatusCode::kInvalidArgument);
   EXPECT_EQ(bad([](EmbeddingTableData* d) { d->vectors[5] = std::nanf(""); }), StatusCode::kInvalidArgument);
   EXPECT_FALSE(fs::exists(dir.file("words.txt")));
+}
+
+TEST(EmbeddingTable, F16HalvesTheVectorsAndReadsBackTheRoundedValues) {
+  TempDir f32_dir, f16_dir;
+  EmbeddingTableData d = SmallTable();
+  d.vectors[4] = 0.1f;  // not exact in F16
+  auto sha32 = WriteEmbeddingTable(f32_dir.path(), d);
+  d.dtype = DType::kF16;
+  auto sha16 = WriteEmbeddingTable(f16_dir.path(), d);
+  ASSERT_TRUE(sha32.ok() && sha16.ok()) << sha16.status().ToString();
+  EXPECT_NE(*sha16, *sha32);  // a model names the exact table it was trained on
+
+  auto t = EmbeddingTable::Load(f16_dir.path());
+  ASSERT_TRUE(t.ok()) << t.status().ToString();
+  EXPECT_EQ(t->dtype(), DType::kF16);
+  EXPECT_EQ(t->matrix_bytes().size(), 5u * 3 * 2);
+  EXPECT_EQ(nlohmann::json::parse(t->info_json())["dtype"], "F16");
+  for (int64_t r = 0; r < t->size(); ++r) {
+    const std::vector<float> got = Row(*t, r);
+    for (int k = 0; k < 3; ++k) {
+      const float want = d.vectors[r * 3 + k];
+      EXPECT_EQ(got[k], HalfToFloat(FloatToHalf(want))) << r << "," << k;
+      // 11 significant bits; below 2^-24 (the smallest subnormal half) a value becomes 0.
+      EXPECT_NEAR(got[k], want, std::max(std::abs(want) / 1024, 3e-8f)) << r << "," << k;
+    }
+  }
+  EXPECT_NE(Row(*t, 1)[1], 0.1f);
+
+  // Beyond F16's range is refused rather than stored as infinity; BF16 is not a table dtype.
+  TempDir bad;
+  EmbeddingTableData big = d;
+  big.vectors[6] = 70000.0f;
+  auto refused = WriteEmbeddingTable(bad.path(), big);
+  EXPECT_EQ(refused.status().code(), StatusCode::kInvalidArgument);
+  EXPECT_NE(refused.status().message().find("'IL'"), std::string::npos) << refused.status().ToString();
+  big = d;
+  big.dtype = DType::kBF16;
+  EXPECT_EQ(WriteEmbeddingTable(bad.path(), big).status().code(), StatusCode::kInvalidArgument);
+}
+
+TEST(ConvertEmbeddings, SameWordsRoundedVectorsNewHashAndProvenance) {
+  TempDir dir;
+  ASSERT_TRUE(fs::create_directories(dir.file("f32")));
+  auto sha32 = WriteEmbeddingTable(dir.file("f32"), SmallTable());
+  ASSERT_TRUE(sha32.ok());
+  auto sha16 = ConvertEmbeddings(dir.file("f32"), dir.file("f16"), DType::kF16);
+  ASSERT_TRUE(sha16.ok()) << sha16.status().ToString();
+  auto a = EmbeddingTable::Load(dir.file("f32"));
+  auto b = EmbeddingTable::Load(dir.file("f16"));
+  ASSERT_TRUE(a.ok() && b.ok());
+  EXPECT_EQ(b->sha256(), *sha16);
+  EXPECT_EQ(b->words(), a->words());
+  EXPECT_EQ(b->dtype(), DType::kF16);
+  for (int64_t r = 0; r < a->size(); ++r) {
+    std::vector<float> want = Row(*a, r);
+    for (float& v : want) v = HalfToFloat(FloatToHalf(v));
+    EXPECT_EQ(Row(*b, r), want) << r;
+  }
+  const auto info = nlohmann::json::parse(b->info_json());
+  EXPECT_EQ(info["training"]["note"], "test");  // the source's provenance is kept
+  EXPECT_EQ(info["training"]["converted_from"]["sha256"], *sha32);
+  EXPECT_EQ(info["training"]["converted_from"]["dtype"], "F32");
+
+  // Back to F32: exactly the F16 values, yet another hash.
+  auto back = ConvertEmbeddings(dir.file("f16"), dir.file("back"), DType::kF32);
+  ASSERT_TRUE(back.ok());
+  auto c = EmbeddingTable::Load(dir.file("back"));
+  ASSERT_TRUE(c.ok());
+  for (int64_t r = 0; r < c->size(); ++r) EXPECT_EQ(Row(*c, r), Row(*b, r));
+
+  EXPECT_EQ(ConvertEmbeddings(dir.file("f32"), dir.file("f16"), DType::kF16).status().code(),
+            StatusCode::kAlreadyExists);
+  EXPECT_EQ(ConvertEmbeddings(dir.file("nope"), dir.file("x"), DType::kF16).status().code(), StatusCode::kNotFound);
+  EXPECT_FALSE(fs::exists(dir.file("x")));
+  for (const auto& e : fs::directory_iterator(dir.path())) {
+    EXPECT_EQ(e.path().filename().string().rfind(".tmp", 0), std::string::npos) << "left behind: " << e.path();
+  }
 }
 
 // A synthetic corpus: documents of words drawn from a small vocabulary (already split as the
