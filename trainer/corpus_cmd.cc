@@ -148,6 +148,7 @@ json StatsJson(const LoadedCorpus& c) {
     for (const auto& [split, s] : splits) {
       t[split] = {{"documents", s.documents}, {"sentences", s.sentences}, {"entities", s.entities},
                   {"entities_crossing_sentences", s.crossing_sentences},
+                  {"entities_inside_words", s.inside_words}, {"inside_word_examples", s.inside_word_examples},
                   {"split_ids_missing", s.missing_ids}};
     }
     types[type] = t;
@@ -161,8 +162,8 @@ json StatsJson(const LoadedCorpus& c) {
 void PrintTable(const json& corpora, std::ostream& os) {
   os << std::left << std::setw(15) << "corpus" << std::setw(10) << "type" << std::setw(7)
      << "split" << std::right << std::setw(7) << "docs" << std::setw(9) << "sents"
-     << std::setw(9) << "entities" << std::setw(9) << "crossing" << std::setw(9) << "missing"
-     << "\n";
+     << std::setw(9) << "entities" << std::setw(9) << "crossing" << std::setw(9) << "in-word" << std::setw(9)
+     << "missing" << "\n";
   for (const json& c : corpora) {
     if (c.contains("error")) {
       os << std::left << std::setw(15) << c["name"].get<std::string>() << "ERROR: "
@@ -177,7 +178,20 @@ void PrintTable(const json& corpora, std::ostream& os) {
            << std::setw(9) << s["sentences"].get<long>() << std::setw(9)
            << s["entities"].get<long>() << std::setw(9)
            << s["entities_crossing_sentences"].get<long>() << std::setw(9)
-           << s["split_ids_missing"].get<long>() << "\n";
+           << s["entities_inside_words"].get<long>() << std::setw(9) << s["split_ids_missing"].get<long>() << "\n";
+      }
+    }
+  }
+  os << "\nin-word: entities with a boundary inside a word of the word taggers' pre-tokenizer (widened to whole\n"
+        "words when a BiLSTM-CRF trains), e.g.:\n";
+  for (const json& c : corpora) {
+    if (c.contains("error")) continue;
+    for (const auto& [type, t] : c["types"].items()) {
+      for (const char* split : kSplitNames) {
+        for (const auto& ex : t[split]["inside_word_examples"]) {
+          os << "  " << c["name"].get<std::string>() << " " << type << " " << split << ": " << ex.get<std::string>()
+             << "\n";
+        }
       }
     }
   }

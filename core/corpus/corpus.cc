@@ -10,6 +10,8 @@
 
 #include "core/corpus/diff_patch.h"
 #include "core/corpus/fetch.h"
+#include "core/text/pretokenize.h"
+#include "core/util/utf8.h"
 #include "core/util/file.h"
 
 namespace bioner {
@@ -393,6 +395,47 @@ StatusOr<std::vector<Document>> SplitDocuments(const LoadedCorpus& corpus,
   return out;
 }
 
+namespace {
+
+// The words of `text` as [start, end) code points (the cased pre-tokenizer's, as the word
+// taggers' encoder splits them). Empty for text the pre-tokenizer refuses.
+std::vector<std::pair<int64_t, int64_t>> WordSpans(const std::string& text) {
+  std::vector<std::pair<int64_t, int64_t>> words;
+  Status s = text::PreTokenize(text, /*lowercase=*/false, [&](const text::AlignedChars& c, size_t begin, size_t end) {
+    words.emplace_back(c.origin[begin], c.origin[end - 1] + 1);
+  });
+  if (!s.ok()) words.clear();
+  return words;
+}
+
+// Counts the entities of `type` in `d` a boundary of which falls strictly inside a word.
+void CountInsideWords(const Document& d, const std::string& type, SplitStats* s) {
+  std::vector<std::pair<int64_t, int64_t>> words;
+  bool split = false;
+  for (const Entity& e : d.entities()) {
+    if (e.type != type) continue;
+    if (!split) words = WordSpans(d.text()), split = true;
+    const int64_t start = static_cast<int64_t>(e.start), end = static_cast<int64_t>(e.end);
+    auto inside = [&](int64_t p) {
+      auto w = std::partition_point(words.begin(), words.end(), [&](const auto& x) { return x.second <= p; });
+      return w != words.end() && w->first < p;
+    };
+    if (!inside(start) && !inside(end)) continue;
+    ++s->inside_words;
+    if (s->inside_word_examples.size() < 3) {
+      auto first = std::partition_point(words.begin(), words.end(), [&](const auto& x) { return x.second <= start; });
+      auto last = std::partition_point(words.begin(), words.end(), [&](const auto& x) { return x.first < end; });
+      const int64_t a = first == words.end() ? start : std::min(first->first, start);
+      const int64_t b = last == words.begin() ? end : std::max((last - 1)->second, end);
+      auto context = utf8::Substr(d.text(), static_cast<size_t>(a), static_cast<size_t>(b));
+      s->inside_word_examples.push_back("\"" + e.text + "\" in \"" + (context.ok() ? *context : "?") + "\" (" +
+                                        d.id() + ")");
+    }
+  }
+}
+
+}  // namespace
+
 std::map<std::string, std::map<std::string, SplitStats>> ComputeStats(const LoadedCorpus& corpus) {
   std::map<std::string, std::map<std::string, SplitStats>> out;
   for (const auto& [type, assignment] : corpus.splits) {
@@ -409,6 +452,7 @@ std::map<std::string, std::map<std::string, SplitStats>> ComputeStats(const Load
         ++s.documents;
         s.sentences += static_cast<long>(sentences.size());
         for (const Entity& e : d.entities()) s.entities += e.type == type;
+        CountInsideWords(d, type, &s);
         for (const Entity* e : EntitiesCrossingSentences(d, sentences)) {
           s.crossing_sentences += e->type == type;
         }

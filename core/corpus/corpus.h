@@ -66,6 +66,11 @@ struct SplitStats {
   long entities = 0;             // of the type
   long crossing_sentences = 0;   // entities of the type that a sentence split would cut
   long missing_ids = 0;          // split ids naming no document
+  // Entities of the type with a boundary inside a word of the word taggers' pre-tokenizer
+  // (core/text/pretokenize.h): a word tagger can only label whole words, so training widens
+  // them to words (core/train/examples.h). Up to 3 examples: "mention" in "word(s)".
+  long inside_words = 0;
+  std::vector<std::string> inside_word_examples;
 };
 // type -> split -> stats.
 std::map<std::string, std::map<std::string, SplitStats>> ComputeStats(const LoadedCorpus& corpus);

@@ -176,6 +176,26 @@ TEST_F(ToyCorpus, SplitIdsNamingAbsentDocumentsAreCounted) {
   EXPECT_TRUE((*dev)[0].entities().empty());  // Gene entities filtered out
 }
 
+// What a word tagger can only widen: "cancer" inside "cancers", "Msh2" before U+2212 (a math
+// symbol, not punctuation, so not split off), and "BRCA1" ending inside "BRCA1mut"; "TP53"
+// before "-" and "cancer" before "." are whole words.
+TEST_F(ToyCorpus, EntitiesWithABoundaryInsideAWordAreCountedWithExamples) {
+  Write("toy/toy.txt",
+        "1|t|BRCA1mut in cancers; TP53-null Msh2\u2212 cancer.\n1|a|x\n"
+        "1\t0\t5\tBRCA1\tGene\tx\n1\t12\t18\tcancer\tDisease\tx\n1\t21\t25\tTP53\tGene\tx\n"
+        "1\t31\t35\tMsh2\tGene\tx\n1\t37\t43\tcancer\tDisease\tx\n\n");
+  CorpusRegistry reg = Registry("available");
+  auto c = LoadCorpus(reg, reg.corpora()[0], {root_});
+  ASSERT_TRUE(c.ok()) << c.status();
+  auto stats = ComputeStats(*c);
+  EXPECT_EQ(stats["Gene"]["train"].entities, 3);
+  EXPECT_EQ(stats["Gene"]["train"].inside_words, 2);
+  EXPECT_EQ(stats["Disease"]["train"].inside_words, 1);
+  ASSERT_EQ(stats["Disease"]["train"].inside_word_examples.size(), 1u);
+  EXPECT_EQ(stats["Disease"]["train"].inside_word_examples[0], "\"cancer\" in \"cancers\" (1)");
+  EXPECT_EQ(stats["Gene"]["train"].inside_word_examples[0], "\"BRCA1\" in \"BRCA1mut\" (1)");
+}
+
 TEST_F(ToyCorpus, PatchesApplyOrAreCountedAsNotApplied) {
   CorpusRegistry reg = Registry("available", "pubtator", R"([
       {"document": "1", "start": 9, "end": 15, "label": "Disease", "drop": true, "reason": "r1"},
