@@ -9,6 +9,7 @@ int RunCorpus(int argc, char** argv);
 int RunEval(int argc, char** argv);
 int RunReport(int argc, char** argv);
 int RunTrain(int argc, char** argv);
+int RunTune(int argc, char** argv);
 int RunPromote(int argc, char** argv);
 int RunServe(int argc, char** argv);
 int RunVocab(int argc, char** argv);

@@ -14,6 +14,7 @@ int main(int argc, char** argv) {
             {"eval", "--gold G.jsonl --pred P.jsonl [--json]   entity-level precision, recall, F1", RunEval},
             {"report", "--metrics FILE.json ...   Markdown table next to the published anchors", RunReport},
             {"train", "--config FILE.yaml [--force]   fine-tune a model, publish it, quality-gated promotion", RunTrain},
+            {"tune", "--config BASE.yaml --space SPACE.yaml --out DIR [--trials N] [--strategy grid|random]   hyperparameter search ranked by dev F1", RunTune},
             {"vocab", "--in FILE... --out vocab.txt --size N   a WordPiece vocabulary from raw text", RunVocab},
             {"pretrain", "--in FILE... --vocab V | --model DIR --out DIR   masked-language-model pretraining", RunPretrain},
             {"embed", "--in FILE... [--train-split FILE...] --out DIR   word embeddings (fastText skip-gram); `embed convert` re-stores a table as F16", RunEmbed},

@@ -37,6 +37,8 @@ BiLstmCrfImpl::BiLstmCrfImpl(const torch::Tensor& word_vectors, const LabelSet& 
               "BiLstmCrf: hidden_size must be positive and dropout in [0, 1)");
   TORCH_CHECK(o.num_chars == 0 || (o.char_kernel % 2 == 1 && o.char_dim > 0 && o.char_filters > 0),
               "BiLstmCrf: char_kernel must be odd, char_dim and char_filters positive");
+  TORCH_CHECK(o.num_chars == 0 || o.char_encoder == CharEncoder::kCnn || o.char_filters % 2 == 0,
+              "BiLstmCrf: a character LSTM needs an even char_filters (half per direction)");
   TORCH_CHECK(o.casing_dim >= 0 && o.num_chars >= 0, "BiLstmCrf: negative size in the options");
 
   // A child module holding only "weight", so the name is word_embeddings.weight as for an
@@ -50,10 +52,17 @@ BiLstmCrfImpl::BiLstmCrfImpl(const torch::Tensor& word_vectors, const LabelSet& 
     char_embeddings = register_module(
         "char_embeddings",
         torch::nn::Embedding(torch::nn::EmbeddingOptions(o.num_chars, o.char_dim).padding_idx(0)));
-    char_cnn = register_module(
-        "char_cnn",
-        torch::nn::Conv1d(torch::nn::Conv1dOptions(o.char_dim, o.char_filters, o.char_kernel)
-                              .padding(o.char_kernel / 2)));
+    if (o.char_encoder == CharEncoder::kCnn) {
+      char_cnn = register_module(
+          "char_cnn",
+          torch::nn::Conv1d(torch::nn::Conv1dOptions(o.char_dim, o.char_filters, o.char_kernel)
+                                .padding(o.char_kernel / 2)));
+    } else {
+      char_lstm = register_module(
+          "char_lstm", torch::nn::LSTM(torch::nn::LSTMOptions(o.char_dim, o.char_filters / 2)
+                                           .bidirectional(true)
+                                           .batch_first(true)));
+    }
     width += o.char_filters;
   }
   if (o.casing_dim > 0) {
@@ -76,11 +85,27 @@ torch::Tensor BiLstmCrfImpl::CharFeatures(const torch::Tensor& char_ids) {
   const int64_t b = char_ids.size(0), t = char_ids.size(1), c = char_ids.size(2);
   if (c == 0) return torch::zeros({b, t, options_.char_filters}, word_embeddings.options());
   const torch::Tensor flat = char_ids.reshape({b * t, c});
+  return (char_cnn ? CharCnn(flat) : CharLstm(flat)).view({b, t, options_.char_filters});
+}
+
+torch::Tensor BiLstmCrfImpl::CharCnn(const torch::Tensor& flat) {
   const torch::Tensor x = char_embeddings(flat).transpose(1, 2);  // [B*T, char_dim, C]
   // After ReLU every value is >= 0, so zeroing the padding characters keeps them out of the
   // max without -inf (a word with no characters, i.e. a padding word, pools to 0, not -inf).
   torch::Tensor h = torch::relu(char_cnn(x)).masked_fill((flat == 0).unsqueeze(1), 0);
-  return h.amax(2).view({b, t, options_.char_filters});
+  return h.amax(2);
+}
+
+torch::Tensor BiLstmCrfImpl::CharLstm(const torch::Tensor& flat) {
+  // Characters are left-aligned (id 0 pads the tail); packing makes the forward state stop at
+  // the word's last character and the backward one start there. The feature is the final
+  // forward state next to the final backward state (Lample et al. 2016). A word with no
+  // characters (a padding word) runs as length 1 and is zeroed afterwards.
+  const torch::Tensor lengths = (flat != 0).sum(1);
+  const auto packed = torch::nn::utils::rnn::pack_padded_sequence(
+      char_embeddings(flat), lengths.clamp_min(1).cpu(), /*batch_first=*/true, /*enforce_sorted=*/false);
+  const torch::Tensor h = std::get<0>(std::get<1>(char_lstm->forward_with_packed_input(packed)));  // [2, N, H]
+  return torch::cat({h[0], h[1]}, 1).masked_fill((lengths == 0).unsqueeze(1), 0);
 }
 
 torch::Tensor BiLstmCrfImpl::forward(const BiLstmCrfInput& in) {
@@ -94,7 +119,7 @@ torch::Tensor BiLstmCrfImpl::forward(const BiLstmCrfInput& in) {
   // Padding ids may be anything; id 0 stands in so every lookup is in range.
   std::vector<torch::Tensor> features = {
       torch::embedding(word_embeddings, in.word_ids.masked_fill(~mask, 0))};
-  if (char_cnn) {
+  if (char_embeddings) {
     TORCH_CHECK(in.char_ids.defined() && in.char_ids.dim() == 3 && in.char_ids.size(0) == batch &&
                     in.char_ids.size(1) == steps,
                 "BiLstmCrf: char_ids must be int64 [B, T, C]");

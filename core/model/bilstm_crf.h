@@ -1,17 +1,18 @@
 // INTERNAL to core/model (includes LibTorch): the BiLSTM-CRF tagger (Lample et al. 2016;
 // Reimers & Gurevych 2017 for the casing feature), the second architecture beside BERT.
-// A SKELETON: the module and its forward are complete and tested on a synthetic task, but no
-// loader, saver, trainer or server path uses it yet.
+// Saved and loaded by word_tagger.h, trained by core/train/bilstm_network.cc.
 //
 // Per word: [ word vector (a provided [V, D] table, e.g. fastText) ;
-//             max-pooled character CNN over its characters ;
+//             character feature: a max-pooled CNN over its characters (Ma & Hovy 2016) or
+//             the final states of a BiLSTM over them (Lample et al. 2016) ;
 //             casing embedding ]  -> dropout -> BiLSTM (1-2 layers) -> dropout -> linear to L
 // emissions -> LinearChainCrf (crf.h), constrained by the label set's BIO/BIOES scheme.
 //
 // Parameter names (stable, for safetensors):
 //   word_embeddings.weight [V, D]   a copy of the provided table; present (and saved) even
 //                                   when frozen, so that a saved model is self-contained
-//   char_embeddings.weight [C, Dc]  (row 0 = padding, kept zero), char_cnn.weight/.bias
+//   char_embeddings.weight [C, Dc]  (row 0 = padding, kept zero), then char_cnn.weight/.bias
+//                                   or char_lstm.weight_ih_l0, ... (and _reverse)
 //   casing_embeddings.weight [kNumCasings, Dk]
 //   lstm.weight_ih_l0, lstm.weight_hh_l0, lstm.bias_ih_l0, lstm.bias_hh_l0, ..._reverse, _l1
 //   classifier.weight [L, 2H], classifier.bias [L]
@@ -55,12 +56,15 @@ enum Casing : int64_t {
 constexpr int64_t kNumCasings = 9;
 Casing CasingOf(std::string_view word);
 
+enum class CharEncoder { kCnn, kLstm };
+
 struct BiLstmCrfOptions {
   bool train_word_embeddings = false;  // false: the table is frozen (requires_grad false)
-  int64_t num_chars = 0;               // character vocabulary incl. id 0 = padding; 0: no char CNN
+  int64_t num_chars = 0;  // character vocabulary incl. id 0 = padding; 0: no character feature
   int64_t char_dim = 25;
-  int64_t char_filters = 50;  // width of the per-word character feature
-  int64_t char_kernel = 3;    // odd, so that 'same' padding keeps the length
+  CharEncoder char_encoder = CharEncoder::kCnn;
+  int64_t char_filters = 50;  // width of the per-word character feature (LSTM: even, half per direction)
+  int64_t char_kernel = 3;    // CNN: odd, so that 'same' padding keeps the length
   int64_t casing_dim = 8;     // 0: no casing feature
   int64_t hidden_size = 100;  // per direction
   int64_t num_layers = 1;     // 1 or 2
@@ -94,6 +98,7 @@ class BiLstmCrfImpl : public torch::nn::Module {
   torch::Tensor word_embeddings;  // the "weight" of the child "word_embeddings"
   torch::nn::Embedding char_embeddings{nullptr}, casing_embeddings{nullptr};
   torch::nn::Conv1d char_cnn{nullptr};
+  torch::nn::LSTM char_lstm{nullptr};
   torch::nn::LSTM lstm{nullptr};
   torch::nn::Dropout dropout{nullptr};
   torch::nn::Linear classifier{nullptr};
@@ -101,6 +106,8 @@ class BiLstmCrfImpl : public torch::nn::Module {
 
  private:
   torch::Tensor CharFeatures(const torch::Tensor& char_ids);  // [B, T, char_filters]
+  torch::Tensor CharCnn(const torch::Tensor& flat);            // [B*T, C] -> [B*T, char_filters]
+  torch::Tensor CharLstm(const torch::Tensor& flat);
 
   BiLstmCrfOptions options_;
 };

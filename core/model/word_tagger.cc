@@ -24,7 +24,8 @@ constexpr char kWordWeights[] = "word_embeddings.weight";
 
 Json OptionsJson(const BiLstmCrfOptions& o) {
   return {{"train_word_embeddings", o.train_word_embeddings}, {"num_chars", o.num_chars},
-          {"char_dim", o.char_dim}, {"char_filters", o.char_filters}, {"char_kernel", o.char_kernel},
+          {"char_dim", o.char_dim}, {"char_encoder", o.char_encoder == CharEncoder::kLstm ? "lstm" : "cnn"},
+          {"char_filters", o.char_filters}, {"char_kernel", o.char_kernel},
           {"casing_dim", o.casing_dim}, {"hidden_size", o.hidden_size}, {"num_layers", o.num_layers},
           {"dropout", o.dropout}};
 }
@@ -57,6 +58,12 @@ StatusOr<WordTaggerConfig> ParseConfig(const std::string& dir) {
     c.options.char_dim = o.at("char_dim").get<int64_t>();
     c.options.char_filters = o.at("char_filters").get<int64_t>();
     c.options.char_kernel = o.at("char_kernel").get<int64_t>();
+    // Absent in the first models, which all used the CNN.
+    const std::string encoder = o.value("char_encoder", "cnn");
+    if (encoder != "cnn" && encoder != "lstm") {
+      return InvalidArgument(path + ": bilstm_crf.char_encoder is '" + encoder + "', not cnn or lstm");
+    }
+    c.options.char_encoder = encoder == "lstm" ? CharEncoder::kLstm : CharEncoder::kCnn;
     c.options.casing_dim = o.at("casing_dim").get<int64_t>();
     c.options.hidden_size = o.at("hidden_size").get<int64_t>();
     c.options.num_layers = o.at("num_layers").get<int64_t>();

@@ -139,6 +139,8 @@ StatusOr<std::unique_ptr<TaggerNetwork>> BuildBiLstmNetwork(const TrainConfig& c
   config.options.char_dim = c.char_dim;
   config.options.char_filters = c.char_filters;
   config.options.char_kernel = c.char_kernel;
+  config.options.char_encoder =
+      c.char_encoder == "lstm" ? model_internal::CharEncoder::kLstm : model_internal::CharEncoder::kCnn;
   config.options.casing_dim = c.casing_dim;
   config.options.hidden_size = c.lstm_hidden;
   config.options.num_layers = c.lstm_layers;

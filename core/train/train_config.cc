@@ -11,6 +11,7 @@
 #include "core/corpus/registry.h"
 #include "core/decode/labels.h"
 #include "core/model/bert_config.h"
+#include "core/train/config_edit.h"
 #include "core/util/file.h"
 
 namespace bioner::train {
@@ -97,6 +98,10 @@ Status CheckRanges(const TrainConfig& c, const KeyReader& r) {
                           "is required with architecture bilstm_crf (a `bioner-trainer embed` folder)"));
   RETURN_IF_ERROR(require(c.char_dim >= 0 && c.char_filters >= 1, "char_dim", "must be >= 0, char_filters >= 1"));
   RETURN_IF_ERROR(require(c.char_kernel >= 1 && c.char_kernel % 2 == 1, "char_kernel", "must be odd and >= 1"));
+  RETURN_IF_ERROR(require(c.char_encoder == "cnn" || c.char_encoder == "lstm", "char_encoder",
+                          "must be cnn or lstm, got '" + c.char_encoder + "'"));
+  RETURN_IF_ERROR(require(c.char_encoder == "cnn" || c.char_filters % 2 == 0, "char_filters",
+                          "must be even with char_encoder lstm (half the feature per direction)"));
   RETURN_IF_ERROR(require(c.casing_dim >= 0, "casing_dim", "must be >= 0"));
   RETURN_IF_ERROR(require(c.lstm_hidden >= 1, "lstm_hidden", "must be >= 1"));
   RETURN_IF_ERROR(require(c.lstm_layers == 1 || c.lstm_layers == 2, "lstm_layers", "must be 1 or 2"));
@@ -133,6 +138,18 @@ Status CheckRanges(const TrainConfig& c, const KeyReader& r) {
   return Status::Ok();
 }
 
+// The whole text as a YAML mapping; yaml-cpp's parse errors become INVALID_ARGUMENT naming `source`.
+StatusOr<YAML::Node> LoadMapping(std::string_view yaml_text, const std::string& source) {
+  YAML::Node root;
+  try {
+    root = YAML::Load(std::string(yaml_text));
+  } catch (const YAML::Exception& e) {
+    return InvalidArgument(source + ": not valid YAML: " + e.what());
+  }
+  if (!root.IsMap()) return InvalidArgument(source + ": must be a YAML mapping of keys to values");
+  return root;
+}
+
 Status CheckFile(const std::string& key, const std::string& path, const std::string& source) {
   std::error_code ec;
   if (!fs::is_regular_file(path, ec)) {
@@ -144,13 +161,7 @@ Status CheckFile(const std::string& key, const std::string& path, const std::str
 }  // namespace
 
 StatusOr<TrainConfig> ParseTrainConfig(std::string_view yaml_text, const std::string& source) {
-  YAML::Node root;
-  try {
-    root = YAML::Load(std::string(yaml_text));
-  } catch (const YAML::Exception& e) {
-    return InvalidArgument(source + ": not valid YAML: " + e.what());
-  }
-  if (!root.IsMap()) return InvalidArgument(source + ": must be a YAML mapping of keys to values");
+  ASSIGN_OR_RETURN(const YAML::Node root, LoadMapping(yaml_text, source));
   TrainConfig c;
   KeyReader r(root, source);
   RETURN_IF_ERROR(r.Read("architecture", "bert or bilstm_crf", &c.architecture));
@@ -160,6 +171,7 @@ StatusOr<TrainConfig> ParseTrainConfig(std::string_view yaml_text, const std::st
   RETURN_IF_ERROR(r.Read("char_dim", "an integer", &c.char_dim));
   RETURN_IF_ERROR(r.Read("char_filters", "an integer", &c.char_filters));
   RETURN_IF_ERROR(r.Read("char_kernel", "an integer", &c.char_kernel));
+  RETURN_IF_ERROR(r.Read("char_encoder", "cnn or lstm", &c.char_encoder));
   RETURN_IF_ERROR(r.Read("casing_dim", "an integer", &c.casing_dim));
   RETURN_IF_ERROR(r.Read("lstm_hidden", "an integer", &c.lstm_hidden));
   RETURN_IF_ERROR(r.Read("lstm_layers", "an integer", &c.lstm_layers));
@@ -203,6 +215,48 @@ StatusOr<TrainConfig> ParseTrainConfig(std::string_view yaml_text, const std::st
 StatusOr<TrainConfig> ReadTrainConfig(const std::string& path) {
   ASSIGN_OR_RETURN(std::string text, ReadFile(path));
   return ParseTrainConfig(text, path);
+}
+
+StatusOr<std::string> SetConfigKeys(std::string_view yaml_text, const std::string& source,
+                                    const std::vector<ConfigValue>& values) {
+  ASSIGN_OR_RETURN(YAML::Node root, LoadMapping(yaml_text, source));
+  try {
+    for (const ConfigValue& v : values) root[v.key] = v.value;
+    YAML::Emitter out;
+    out << root;
+    if (!out.good()) return Internal(source + ": cannot write the edited config as YAML: " + out.GetLastError());
+    return std::string(out.c_str()) + "\n";
+  } catch (const YAML::Exception& e) {
+    return Internal(source + ": cannot edit the config: " + e.what());
+  }
+}
+
+StatusOr<std::vector<KeyValues>> ParseKeyValueLists(std::string_view yaml_text, const std::string& source) {
+  ASSIGN_OR_RETURN(const YAML::Node root, LoadMapping(yaml_text, source));
+  std::vector<KeyValues> lists;
+  std::set<std::string> keys;
+  for (const auto& kv : root) {
+    KeyValues list;
+    list.key = kv.first.Scalar();
+    const std::string where = source + ": key '" + list.key + "'";
+    if (!keys.insert(list.key).second) return InvalidArgument(where + " appears twice");
+    const YAML::Node& n = kv.second;
+    if (!n.IsSequence()) return InvalidArgument(where + " must be a list of candidate values, e.g. [0.001, 0.002]");
+    if (n.size() == 0) return InvalidArgument(where + " has an empty list (give at least one value)");
+    std::set<std::string> seen;
+    for (size_t i = 0; i < n.size(); ++i) {
+      if (!n[i].IsScalar()) {
+        return InvalidArgument(where + ": element " + std::to_string(i + 1) + " must be a single value, not " +
+                               (n[i].IsNull() ? "null" : "a list or mapping"));
+      }
+      if (!seen.insert(n[i].Scalar()).second) {
+        return InvalidArgument(where + ": value '" + n[i].Scalar() + "' appears twice");
+      }
+      list.values.push_back(n[i].Scalar());
+    }
+    lists.push_back(std::move(list));
+  }
+  return lists;
 }
 
 namespace {
@@ -291,6 +345,7 @@ std::string TrainConfigToJson(const TrainConfig& c) {
                       {"char_dim", c.char_dim},
                       {"char_filters", c.char_filters},
                       {"char_kernel", c.char_kernel},
+                      {"char_encoder", c.char_encoder},
                       {"casing_dim", c.casing_dim},
                       {"lstm_hidden", c.lstm_hidden},
                       {"lstm_layers", c.lstm_layers},

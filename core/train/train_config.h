@@ -39,8 +39,9 @@ struct TrainConfig {
   std::string embeddings;               // required: a `bioner-trainer embed` table folder
   bool train_embeddings = false;        // fine-tune the word vectors (false: frozen, shared by hash)
   int char_dim = 25;                    // character embedding width; 0: no character features
-  int char_filters = 50;                // character CNN filters (the per-word feature width)
-  int char_kernel = 3;                  // odd
+  std::string char_encoder = "cnn";     // "cnn" (max-pooled CNN) or "lstm" (BiLSTM final states)
+  int char_filters = 50;                // the per-word character feature width (lstm: even)
+  int char_kernel = 3;                  // odd (cnn only)
   int casing_dim = 8;                   // 0: no casing feature
   int lstm_hidden = 100;                // per direction
   int lstm_layers = 1;                  // 1 or 2

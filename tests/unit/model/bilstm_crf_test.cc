@@ -131,6 +131,65 @@ TEST(BiLstmCrfTest, OverfitsSyntheticTask) {
   std::printf("bilstm-crf synthetic: loss %.3f -> %.4f in %.2f s\n", first, last, seconds);
 }
 
+// The character BiLSTM (Lample et al.): its parameters, a word's feature independent of the
+// other words of the batch and of its padding (packing, and the final states returned in the
+// batch's order), a padding word in the batch changing nothing; and it learns the synthetic
+// task too.
+TEST(BiLstmCrfTest, CharacterLstmFeaturesAndLearning) {
+  torch::manual_seed(0);
+  const LabelSet labels = LabelSet::ForTypes({"Gene"}, LabelScheme::kBIO);
+  BiLstmCrfOptions o = SmallOptions();
+  o.char_encoder = CharEncoder::kLstm;
+  o.char_filters = 12;
+  BiLstmCrf model(torch::randn({12, 10}), labels, o);
+  std::vector<std::string> names;
+  for (const auto& p : model->named_parameters()) names.push_back(p.key());
+  EXPECT_NE(std::find(names.begin(), names.end(), "char_lstm.weight_ih_l0_reverse"), names.end());
+  EXPECT_EQ(std::find(names.begin(), names.end(), "char_cnn.weight"), names.end());
+  model->eval();
+
+  // Words of lengths 3, 1, 5 and a padding word, as one batch of 4 sequences of one word,
+  // then each alone with no extra padding.
+  const std::vector<std::vector<int64_t>> words = {{5, 6, 7}, {9}, {3, 4, 5, 6, 7}, {}};
+  torch::Tensor chars = torch::zeros({4, 1, 7}, torch::kLong);
+  for (size_t w = 0; w < words.size(); ++w) {
+    for (size_t c = 0; c < words[w].size(); ++c) chars[w][0][c] = words[w][c];
+  }
+  auto features = [&](const torch::Tensor& ids) {
+    torch::NoGradGuard no_grad;
+    BiLstmCrfInput in;
+    in.word_ids = torch::zeros({ids.size(0), 1}, torch::kLong);
+    in.char_ids = ids;
+    in.casing_ids = torch::ones({ids.size(0), 1}, torch::kLong);
+    in.mask = torch::ones({ids.size(0), 1}, torch::kBool);
+    return model->forward(in);  // emissions: a function of the character feature here
+  };
+  const torch::Tensor together = features(chars);
+  for (int64_t w = 0; w < 3; ++w) {
+    const auto n = static_cast<int64_t>(words[w].size());
+    const torch::Tensor alone = features(chars.index({torch::indexing::Slice(w, w + 1), torch::indexing::Slice(),
+                                                      torch::indexing::Slice(0, n)}));
+    EXPECT_TRUE(torch::allclose(together[w], alone[0], 1e-5, 1e-6)) << "word " << w;
+  }
+  EXPECT_FALSE(torch::allclose(together[0], together[2]));
+
+  // Learns the synthetic task.
+  torch::manual_seed(0);
+  const Synthetic train(labels, 16, 8, 1);
+  BiLstmCrf learner(torch::randn({12, 10}), labels, o);
+  torch::optim::Adam adam(learner->parameters(), torch::optim::AdamOptions(0.02));
+  learner->train();
+  double first = 0, last = 0;
+  for (int step = 0; step < 80; ++step) {
+    adam.zero_grad();
+    auto loss = learner->Loss(train.input, train.tags).mean();
+    loss.backward();
+    adam.step();
+    (step == 0 ? first : last) = loss.item<double>();
+  }
+  EXPECT_LT(last, 0.1 * first);
+}
+
 TEST(BiLstmCrfTest, TrainableWordVectorsChange) {
   torch::manual_seed(0);
   const LabelSet labels = LabelSet::ForTypes({"Gene"}, LabelScheme::kBIO);

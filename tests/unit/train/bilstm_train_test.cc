@@ -25,26 +25,8 @@ using train_testing::Slurp;
 using train_testing::TempDir;
 
 // A table holding every word of the synthetic task except "cisplatin" (an out-of-table entity
-// word that only the character features can recognise), random 8-dim vectors.
-std::string MakeTable(const std::string& dir) {
-  EmbeddingTableData data;
-  data.dim = 8;
-  data.words.push_back(kEmbeddingUnknownWord);
-  for (const auto* list : {&train_testing::FillerWords(), &train_testing::EntityWords(), &train_testing::SecondWords()}) {
-    for (const auto& w : *list) {
-      if (w != "cisplatin") data.words.push_back(w);
-    }
-  }
-  data.words.push_back(".");
-  std::mt19937 rng(5);
-  std::normal_distribution<float> normal;
-  data.vectors.assign(data.words.size() * 8, 0.0f);
-  for (size_t i = 8; i < data.vectors.size(); ++i) data.vectors[i] = normal(rng);
-  fs::create_directories(dir);
-  auto sha = WriteEmbeddingTable(dir, data);
-  if (!sha.ok()) throw std::runtime_error(sha.status().ToString());
-  return *sha;
-}
+// word that only the character features can recognise).
+std::string MakeTable(const std::string& dir) { return train_testing::MakeTinyEmbeddingTable(dir, "cisplatin"); }
 
 std::string BiLstmConfig(const train_testing::Task& t, const std::string& table) {
   return "architecture: bilstm_crf\nembeddings: " + table + "\nentity_type: Chemical\ntrain_files: [" + t.train +
@@ -140,6 +122,32 @@ TEST(BiLstmCrfTrain, WindowsThatCutEntitiesTrainWithAFiniteLoss) {
   EXPECT_GT(out->dev_f1, 0.0);
 }
 
+// char_encoder: lstm trains, is named in config.json and loads back with the same scores.
+TEST(BiLstmCrfTrain, CharacterLstmTrainsSavesAndLoads) {
+  TempDir dir;
+  const auto task = train_testing::MakeTask(dir.path(), 200, 40);
+  const std::string table = dir.path() + "/table";
+  MakeTable(table);
+  const std::string yaml = BiLstmConfig(task, table) + "char_encoder: lstm\n";
+  auto config = ParseTrainConfig(yaml, "t.yaml");
+  ASSERT_TRUE(config.ok()) << config.status();
+  auto out = Train(*config, {});
+  ASSERT_TRUE(out.ok()) << out.status();
+  const std::string v = task.repo + "/Chemical/1";
+  EXPECT_EQ(json::parse(Slurp(v + "/config.json"))["bilstm_crf"]["char_encoder"], "lstm");
+  auto weights = SafetensorsFile::Open(v + "/model.safetensors");
+  ASSERT_TRUE(weights.ok()) << weights.status();
+  EXPECT_NE(weights->Find("char_lstm.weight_hh_l0_reverse"), nullptr);
+  auto m = LoadTaggingModel(v, "Chemical/1");
+  ASSERT_TRUE(m.ok()) << m.status();
+  auto gold = ReadDocumentSet(task.dev);
+  ASSERT_TRUE(gold.ok());
+  auto eval = Evaluate(gold->docs, Tag(*m, gold->docs));
+  ASSERT_TRUE(eval.ok()) << eval.status();
+  EXPECT_NEAR(eval->strict.micro.F1(), out->dev_f1, 0.02);
+  EXPECT_GE(out->dev_f1, 0.9);
+}
+
 TEST(BiLstmCrfTrain, ConfigKeysAreCheckedPerArchitecture) {
   auto no_table = ParseTrainConfig("architecture: bilstm_crf\nentity_type: Chemical\nmodel_repository: r\n"
                                    "corpus_root: c\n", "t.yaml");
@@ -149,6 +157,12 @@ TEST(BiLstmCrfTrain, ConfigKeysAreCheckedPerArchitecture) {
                                      "model_repository: r\ncorpus_root: c\n", "t.yaml");
   ASSERT_FALSE(with_model.ok());
   EXPECT_NE(with_model.status().message().find("'model'"), std::string::npos) << with_model.status();
+  for (const char* bad : {"char_encoder: gru\n", "char_encoder: lstm\nchar_filters: 25\n"}) {
+    auto refused = ParseTrainConfig(std::string("architecture: bilstm_crf\nembeddings: e\nentity_type: Chemical\n"
+                                                "model_repository: r\ncorpus_root: c\n") + bad, "t.yaml");
+    ASSERT_FALSE(refused.ok()) << bad;
+    EXPECT_NE(refused.status().message().find("char_"), std::string::npos) << refused.status();
+  }
   auto other = ParseTrainConfig("architecture: crf\nentity_type: Chemical\nmodel_repository: r\ncorpus_root: c\n",
                                 "t.yaml");
   ASSERT_FALSE(other.ok());

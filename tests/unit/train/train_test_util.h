@@ -17,6 +17,7 @@
 
 #include "core/doc/document.h"
 #include "core/doc/jsonl.h"
+#include "core/model/embedding_table.h"
 #include "core/model/token_classifier.h"
 #include "tests/support/temp_dir.h"
 
@@ -66,6 +67,29 @@ inline void MakeTinyModel(const std::string& dir, int max_positions = 64) {
   c.max_position_embeddings = max_positions;
   Status s = CreateRandomModel(c, dir, 7, TinyVocab());
   if (!s.ok()) throw std::runtime_error(s.ToString());
+}
+
+// An embedding table for a BiLSTM-CRF on the synthetic task: every word of it except `skip` (an
+// out-of-table word that only character features can recognise), random 8-dim vectors. Returns
+// the table's sha256.
+inline std::string MakeTinyEmbeddingTable(const std::string& dir, const std::string& skip = "") {
+  EmbeddingTableData data;
+  data.dim = 8;
+  data.words.push_back(kEmbeddingUnknownWord);
+  for (const auto* list : {&FillerWords(), &EntityWords(), &SecondWords()}) {
+    for (const auto& w : *list) {
+      if (w != skip) data.words.push_back(w);
+    }
+  }
+  data.words.push_back(".");
+  std::mt19937 rng(5);
+  std::normal_distribution<float> normal;
+  data.vectors.assign(data.words.size() * 8, 0.0f);
+  for (size_t i = 8; i < data.vectors.size(); ++i) data.vectors[i] = normal(rng);
+  std::filesystem::create_directories(dir);
+  auto sha = WriteEmbeddingTable(dir, data);
+  if (!sha.ok()) throw std::runtime_error(sha.status().ToString());
+  return *sha;
 }
 
 // `n` documents of one passage each: filler sentences with 1-2 word entity mentions
