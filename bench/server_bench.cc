@@ -19,10 +19,8 @@
 #include <chrono>
 #include <cmath>
 #include <cstdio>
-#include <initializer_list>
 #include <iostream>
 #include <thread>
-#include <tuple>
 
 #include "bench/server_bench_runs.h"
 #include "bench/server_bench_util.h"
@@ -64,23 +62,6 @@ const std::vector<Config> kConfigs = {
     {"model-only, batching on", 1, false, true}, {"server, batching on", 5, true, true},
     {"server, batching off", 5, true, false}, {"model-only, batching on", 5, false, true}};
 constexpr size_t kGroup1 = 3;  // kConfigs[0, 3) use 1 model, the rest 5
-
-struct Tokenized {
-  std::vector<int64_t> tokens;                 // model-input tokens per document
-  std::vector<std::vector<size_t>> windows;    // window lengths per document, in order
-};
-
-StatusOr<Tokenized> Tokenize(const std::vector<Document>& docs, const text::TextEncoder& tok) {
-  Tokenized t;
-  for (const Document& d : docs) {
-    ASSIGN_OR_RETURN(PreparedDocument p, PrepareDocument(d, tok, WindowOptions{512, -1}));
-    t.tokens.push_back(static_cast<int64_t>(p.num_tokens()));
-    std::vector<size_t> lengths;
-    for (const auto& in : p.inputs) lengths.push_back(in.size());
-    t.windows.push_back(std::move(lengths));
-  }
-  return t;
-}
 
 void PrintRun(int round, const Config& c, size_t docs, const Run& r) {
   std::printf("round %d  %-25s %zu model(s) %4zu docs %6.1f s %7.2f docs/s %7.0f tokens/s", round,
@@ -208,17 +189,17 @@ int Main(int argc, char** argv) {
   p.AddValue("base-runs", "N", "timed BERT-base forward passes", false, "2");
   if (auto code = p.ParseCommandLine(argc, argv)) return *code;
   long long rounds = 0, n1 = 0, n5 = 0, window = 0, threads = 0, blas = 0, stats = 0, base_budget = 0, base_runs = 0;
-  using IntFlag = std::tuple<const char*, long long*, long long>;  // name, value, minimum
-  for (auto [flag, v, min] : std::initializer_list<IntFlag>{
-           {"rounds", &rounds, 1}, {"docs", &n1, 1}, {"docs5", &n5, 1}, {"window", &window, 1},
-           {"threads", &threads, 0}, {"blas-threads", &blas, 1}, {"stats-docs", &stats, 1},
-           {"base-batch-tokens", &base_budget, 0}, {"base-runs", &base_runs, 1}}) {
-    auto x = p.GetInt(flag);
-    if (!x.ok() || *x < min) {
-      std::cerr << "server_bench: --" << flag << " must be an integer >= " << min << "\n";
-      return 2;
-    }
-    *v = *x;
+  if (!ReadIntFlags(p, "server_bench",
+                    {{"rounds", &rounds, 1},
+                     {"docs", &n1, 1},
+                     {"docs5", &n5, 1},
+                     {"window", &window, 1},
+                     {"threads", &threads, 0},
+                     {"blas-threads", &blas, 1},
+                     {"stats-docs", &stats, 1},
+                     {"base-batch-tokens", &base_budget, 0},
+                     {"base-runs", &base_runs, 1}})) {
+    return 2;
   }
   const Clock::time_point t0 = Clock::now();
   std::printf("load average at start: %s (%u hardware threads)\n", LoadAverage().c_str(),
@@ -256,7 +237,7 @@ int Main(int argc, char** argv) {
   auto in_process = LoadInProcess(repo, kTypes, static_cast<int>(threads));
   if (!in_process.ok()) return fail(in_process.status());
   const text::TextEncoder& tokenizer = *in_process->models.front().tokenizer;
-  auto tok = Tokenize(*pool, tokenizer);
+  auto tok = Tokenize(*pool, tokenizer, ServingWindow(*in_process->models.front().model));
   if (!tok.ok()) return fail(tok.status());
 
   // Tokens per abstract and the token-weighted mean window length (the attention term of
@@ -295,7 +276,7 @@ int Main(int argc, char** argv) {
     int64_t warm_tokens = 0;
     for (size_t d = 0; d < warm.size(); ++d) warm_tokens += tok->tokens[d];
     for (Server* s : {&on, &off}) {
-      auto r = RunServer(*s, warm, kTypes, warm_tokens);
+      auto r = RunServer(*s, warm, kTypes, warm_tokens * static_cast<int64_t>(kTypes.size()));
       if (!r.ok()) return fail(r.status().WithContext("warm-up"));
     }
     for (bool b : {true, false}) {
@@ -318,7 +299,8 @@ int Main(int argc, char** argv) {
         const size_t i = first + (k + static_cast<size_t>(round - 1)) % (last - first);
         const Config& c = kConfigs[i];
         const std::vector<std::string> types(kTypes.begin(), kTypes.begin() + c.models);
-        StatusOr<Run> r = c.server ? RunServer(c.batching ? on : off, docs, types, tokens)
+        StatusOr<Run> r = c.server ? RunServer(c.batching ? on : off, docs, types,
+                                               tokens * static_cast<int64_t>(types.size()))
                                    : RunModelOnly(*in_process, c.models, docs, w, c.batching);
         if (!r.ok()) return fail(r.status().WithContext(std::string(c.name) + ", round " + std::to_string(round)));
         PrintRun(round, c, n, *r);

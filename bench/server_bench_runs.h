@@ -47,8 +47,10 @@ inline constexpr int kBatchTokensOff = 1;
 
 // bioner-server's YAML for a repository of models: batching on (the defaults) or off,
 // reloading off, `threads` torch and `blas_threads` OpenBLAS threads, at least `window`
-// documents in flight per stream.
-std::string ServerYaml(const std::string& repository, int threads, int blas_threads, bool batching, int window);
+// documents in flight per stream; serving `types` (every type folder of the repository when
+// empty).
+std::string ServerYaml(const std::string& repository, int threads, int blas_threads, bool batching,
+                       int window, const std::vector<std::string>& types = {});
 
 // A running bioner-server process with a client keeping `window` documents in flight.
 struct Server {
@@ -59,9 +61,9 @@ struct Server {
 Status StartServer(const std::string& config_path, int window, Server* server);
 
 // Streams `docs` through `server` for `types`. `tokens` is the model-input tokens of the
-// documents for one model: the server must count exactly that times the number of types
-// (else the run measured something else, and it is an error). Scrapes /metrics before and
-// after for padding and batch sizes. Any refused document is an error.
+// documents for all the `types` together (each model's windows, Tokenize()): the server must
+// count exactly that (else the run measured something else, and it is an error). Scrapes
+// /metrics before and after for padding and batch sizes. Any refused document is an error.
 StatusOr<Run> RunServer(Server& server, const std::vector<Document>& docs,
                         const std::vector<std::string>& types, int64_t tokens);
 

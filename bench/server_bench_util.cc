@@ -10,9 +10,11 @@
 #include <functional>
 #include <iterator>
 #include <nlohmann/json.hpp>
+#include <iostream>
 #include <sstream>
 
 #include "core/model/token_classifier.h"
+#include "core/text/pretokenize.h"
 #include "core/util/file.h"
 #include "core/util/utf8.h"
 
@@ -56,6 +58,35 @@ StatusOr<std::vector<Document>> ReadAbstracts(const std::string& path, size_t ma
   if (!error.ok()) return error;
   if (docs.empty()) return InvalidArgument(path + ": no abstracts");
   return docs;
+}
+
+WindowOptions ServingWindow(const WindowModel& model) {
+  WindowOptions w;
+  w.max_seq_len = std::min(model.max_seq_len(), 512);
+  return w;
+}
+
+StatusOr<Tokenized> Tokenize(const std::vector<Document>& docs, const text::TextEncoder& encoder,
+                             const WindowOptions& window) {
+  Tokenized t;
+  for (const Document& d : docs) {
+    ASSIGN_OR_RETURN(PreparedDocument p, PrepareDocument(d, encoder, window));
+    t.tokens.push_back(static_cast<int64_t>(p.num_tokens()));
+    std::vector<size_t> lengths;
+    for (const auto& in : p.inputs) lengths.push_back(in.size());
+    t.windows.push_back(std::move(lengths));
+  }
+  return t;
+}
+
+StatusOr<int64_t> CountWords(const Document& doc) {
+  text::PreTokenizer pre(/*lowercase=*/false);
+  int64_t words = 0;
+  for (const Passage& p : doc.passages()) {
+    Status s = pre.Run(p.text, [&](const text::AlignedChars&, size_t, size_t) { ++words; });
+    if (!s.ok()) return s.WithContext("document " + doc.id());
+  }
+  return words;
 }
 
 StatusOr<int64_t> WriteRandomRepository(const std::string& root,
@@ -114,6 +145,19 @@ std::string LoadAverage() {
   std::string a, b, c;
   in >> a >> b >> c;
   return a + " " + b + " " + c;
+}
+
+bool ReadIntFlags(const ArgParser& p, const std::string& program,
+                  std::initializer_list<IntFlag> flags) {
+  for (const IntFlag& f : flags) {
+    auto x = p.GetInt(f.name);
+    if (!x.ok() || *x < f.min) {
+      std::cerr << program << ": --" << f.name << " must be an integer >= " << f.min << "\n";
+      return false;
+    }
+    *f.value = *x;
+  }
+  return true;
 }
 
 double Quantile(std::vector<double> v, double q) {

@@ -1,7 +1,8 @@
-// The pieces of bench/server_bench.cc (docs/BENCHMARKS.md, "Server") that are not the
-// measurement loop: real abstracts as documents, a random-weight model repository, reading
-// Prometheus text and /proc, order statistics, a WindowModel decorator that counts padding,
-// and the FLOPs of an encoder forward pass.
+// The pieces of bench/server_bench.cc and bench/models_bench.cc (docs/BENCHMARKS.md, "Server"
+// and "Default models through the server") that are not the measurement loop: real abstracts
+// as documents, the tokens and words they hold, a random-weight model repository, reading
+// Prometheus text and /proc, order statistics, integer flags, a WindowModel decorator that
+// counts padding, and the FLOPs of an encoder forward pass.
 //
 // Benchmark support, not a library: errors are Status values naming the file or process;
 // nothing here is thread-safe unless stated.
@@ -12,13 +13,17 @@
 
 #include <chrono>
 #include <cstdint>
+#include <initializer_list>
 #include <memory>
 #include <string>
 #include <vector>
 
+#include "core/decode/tagger.h"
 #include "core/decode/window_model.h"
 #include "core/doc/document.h"
 #include "core/model/bert_config.h"
+#include "core/text/text_encoder.h"
+#include "core/util/args.h"
 #include "core/util/status.h"
 
 namespace bioner::bench {
@@ -28,6 +33,23 @@ namespace bioner::bench {
 // a "title" passage (when the title is not empty) and an "abstract" passage one code point
 // after it. Lines with an empty "text" are skipped; a malformed line is an error naming it.
 StatusOr<std::vector<Document>> ReadAbstracts(const std::string& path, size_t max_docs);
+
+// The windows the server cuts for `model` (server/model_registry.cc): its max_seq_len, at
+// most 512, with the default overlap.
+WindowOptions ServingWindow(const WindowModel& model);
+
+// What one model sees of each document: its model-input tokens (windows with [CLS]/[SEP],
+// what the server's bioner_tokens_total counts) and the lengths of its windows, in order.
+struct Tokenized {
+  std::vector<int64_t> tokens;               // per document
+  std::vector<std::vector<size_t>> windows;  // window lengths per document
+};
+StatusOr<Tokenized> Tokenize(const std::vector<Document>& docs, const text::TextEncoder& encoder,
+                             const WindowOptions& window);
+
+// Words of `doc` by the project's pre-tokenizer (core/text/pretokenize.h, cased), over all
+// its passages: a measure of text that does not depend on any model's tokenization.
+StatusOr<int64_t> CountWords(const Document& doc);
 
 // Writes `root`/<type>/1/ for each type (random weights of `shape`, labels O, B-type,
 // I-type, `vocab_txt`, cased tokenizer_config.json) and `root`/<type>/current = 1.
@@ -47,6 +69,17 @@ StatusOr<double> ReadCpuSeconds(pid_t pid);
 
 // "1.23 1.10 0.90" from /proc/loadavg (the load averages of 1, 5 and 15 minutes).
 std::string LoadAverage();
+
+// An integer flag of `ArgParser` and the smallest value it may take.
+struct IntFlag {
+  const char* name;
+  long long* value;
+  long long min;
+};
+// Reads each flag into its value. On a value that is not an integer >= min, prints
+// "<program>: --<name> must be an integer >= <min>" to stderr and returns false (exit 2).
+bool ReadIntFlags(const ArgParser& p, const std::string& program,
+                  std::initializer_list<IntFlag> flags);
 
 // The q-quantile (0 <= q <= 1) by linear interpolation; 0 for an empty vector.
 double Quantile(std::vector<double> values, double q);
