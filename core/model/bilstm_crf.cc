@@ -45,8 +45,11 @@ BiLstmCrfImpl::BiLstmCrfImpl(const torch::Tensor& word_vectors, const LabelSet& 
   // nn::Embedding, without nn::Embedding's random initialisation of a table about to be
   // overwritten (fastText tables have millions of rows).
   auto words = register_module("word_embeddings", std::make_shared<torch::nn::Module>());
-  word_embeddings = words->register_parameter(
-      "weight", word_vectors.detach().to(torch::kFloat32).clone(), o.train_word_embeddings);
+  // Frozen vectors are only read, so the module may hold the caller's tensor itself (models over
+  // one table share it, word_tagger.cc); trained ones get a copy of their own.
+  torch::Tensor vectors = word_vectors.detach().to(torch::kFloat32);
+  if (o.train_word_embeddings) vectors = vectors.clone();
+  word_embeddings = words->register_parameter("weight", vectors, o.train_word_embeddings);
   int64_t width = word_vectors.size(1);
   if (o.num_chars > 0) {
     char_embeddings = register_module(

@@ -9,8 +9,8 @@
 // emissions -> LinearChainCrf (crf.h), constrained by the label set's BIO/BIOES scheme.
 //
 // Parameter names (stable, for safetensors):
-//   word_embeddings.weight [V, D]   a copy of the provided table; present (and saved) even
-//                                   when frozen, so that a saved model is self-contained
+//   word_embeddings.weight [V, D]   the provided table (a copy when trained); a parameter
+//                                   even when frozen, which word_tagger.h saves only if trained
 //   char_embeddings.weight [C, Dc]  (row 0 = padding, kept zero), then char_cnn.weight/.bias
 //                                   or char_lstm.weight_ih_l0, ... (and _reverse)
 //   casing_embeddings.weight [kNumCasings, Dk]
@@ -81,7 +81,8 @@ struct BiLstmCrfInput {
 
 class BiLstmCrfImpl : public torch::nn::Module {
  public:
-  // word_vectors [V, D] float32 is copied. Throws c10::Error on inconsistent options.
+  // word_vectors [V, D]: copied when trained; held as given (after a conversion to F32, if
+  // any) when frozen. Throws c10::Error on inconsistent options.
   BiLstmCrfImpl(const torch::Tensor& word_vectors, const LabelSet& labels,
                 const BiLstmCrfOptions& options);
 

@@ -4,6 +4,8 @@
 #include <cmath>
 #include <filesystem>
 #include <map>
+#include <memory>
+#include <mutex>
 #include <sstream>
 
 #include <nlohmann/json.hpp>
@@ -118,6 +120,29 @@ torch::Tensor TableTensor(const EmbeddingTable& table) {
   return half ? t.to(torch::kFloat) : t;
 }
 
+}  // namespace
+
+struct SharedWordVectors {
+  torch::Tensor matrix;  // [rows, dim] F32, never written (frozen)
+};
+
+namespace {
+
+// The process's one tensor of `table`, made on first use and freed with the last model that
+// holds it (the registry keeps only weak references, so hot reloads to a new table let the
+// old one go).
+std::shared_ptr<const SharedWordVectors> SharedVectorsOf(const EmbeddingTable& table) {
+  static std::mutex mu;
+  static std::map<std::string, std::weak_ptr<const SharedWordVectors>>* registry =
+      new std::map<std::string, std::weak_ptr<const SharedWordVectors>>();  // never destroyed: used at exit
+  std::lock_guard<std::mutex> lock(mu);
+  std::weak_ptr<const SharedWordVectors>& slot = (*registry)[table.sha256()];
+  if (auto alive = slot.lock()) return alive;
+  auto made = std::make_shared<const SharedWordVectors>(SharedWordVectors{TableTensor(table)});
+  slot = made;
+  return made;
+}
+
 StatusOr<WordTagger> Assemble(WordTaggerConfig config, const EmbeddingTable& table, const c10::Device& device) {
   WordTagger t;
   ASSIGN_OR_RETURN(t.labels, LabelSet::Create(config.labels));
@@ -132,7 +157,14 @@ StatusOr<WordTagger> Assemble(WordTaggerConfig config, const EmbeddingTable& tab
   if (config.options.char_dim == 0) config.chars.clear();
   config.options.num_chars = config.options.char_dim > 0 ? static_cast<int64_t>(config.chars.size()) + 2 : 0;
   try {
-    t.model = BiLstmCrf(TableTensor(table), t.labels, config.options);
+    torch::Tensor vectors;
+    if (!config.options.train_word_embeddings && device.is_cpu()) {
+      t.shared_vectors = SharedVectorsOf(table);
+      vectors = t.shared_vectors->matrix;
+    } else {
+      vectors = TableTensor(table);
+    }
+    t.model = BiLstmCrf(vectors, t.labels, config.options);
     t.model->to(device);
   } catch (const std::exception& e) {
     return Internal("building the BiLSTM-CRF: " + std::string(e.what()));

@@ -51,11 +51,18 @@ struct WordTaggerConfig {
 // True if `dir`/config.json names the BiLSTM-CRF architecture (false if it cannot be read).
 bool IsWordTaggerFolder(const std::string& dir);
 
+// Frozen word vectors on the CPU, one tensor per table for all the models of a process that
+// use it (the five default models share one table: five copies would be 5 x 35 MB).
+struct SharedWordVectors;
+
 struct WordTagger {
   WordTaggerConfig config;
   LabelSet labels;
   std::shared_ptr<const text::WordCharEncoder> encoder;
   BiLstmCrf model{nullptr};
+  // Keeps the shared vectors registered for the table's hash while this model lives; null
+  // when the model has vectors of its own (fine-tuned, or on an accelerator).
+  std::shared_ptr<const SharedWordVectors> shared_vectors;
 };
 
 // A new, untrained tagger over `table_dir`'s embedding table: the encoder's words are the

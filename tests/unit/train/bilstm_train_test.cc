@@ -11,6 +11,7 @@
 #include "core/decode/classifier_model.h"
 #include "core/eval/evaluate.h"
 #include "core/model/embedding_table.h"
+#include "core/model/word_tagger.h"
 #include "core/model/safetensors.h"
 #include "core/train/train_config.h"
 #include "core/train/trainer.h"
@@ -92,6 +93,16 @@ TEST(BiLstmCrfTrain, LearnsTheSyntheticTaskPublishesAndLoadsByTableHash) {
       EXPECT_GT(pa[i].entities()[k].score, 0.0f);
       EXPECT_LE(pa[i].entities()[k].score, 1.0f);
     }
+  }
+
+  // Models over one frozen table share one tensor of it in the process (the server's five
+  // default models would otherwise hold five copies).
+  {
+    auto x = model_internal::LoadWordTagger(v, {}, torch::kCPU);
+    auto y = model_internal::LoadWordTagger(v, {}, torch::kCPU);
+    ASSERT_TRUE(x.ok() && y.ok()) << x.status() << y.status();
+    EXPECT_EQ(x->model->word_embeddings.data_ptr(), y->model->word_embeddings.data_ptr());
+    EXPECT_NE(x->shared_vectors, nullptr);
   }
 
   // A folder that names another table is refused, naming the hash it looked for.
