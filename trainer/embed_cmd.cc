@@ -35,6 +35,15 @@ Status ReadNumbers(const ArgParser& a, train::EmbedConfig* c) {
   return Status::Ok();
 }
 
+// --dtype: how a table stores its vectors (the only two the format allows).
+StatusOr<DType> TableDType(const ArgParser& a) {
+  auto dtype = ParseDType(a.Get("dtype"));
+  if (!dtype.ok() || (*dtype != DType::kF32 && *dtype != DType::kF16)) {
+    return InvalidArgument("--dtype must be F32 or F16, got '" + a.Get("dtype") + "'");
+  }
+  return *dtype;
+}
+
 // `embed convert`: the same table with its vectors stored in another dtype (F16 halves it).
 int RunConvert(int argc, char** argv) {
   ArgParser a("bioner-trainer embed convert",
@@ -44,10 +53,8 @@ int RunConvert(int argc, char** argv) {
   a.AddValue("out", "DIR", "output folder (must not exist)", /*required=*/true);
   a.AddValue("dtype", "F32|F16", "how the copy stores the vectors", /*required=*/true);
   if (Status s = a.Parse(argc, argv); !s.ok()) return Fail(s);
-  auto dtype = ParseDType(a.Get("dtype"));
-  if (!dtype.ok() || (*dtype != DType::kF32 && *dtype != DType::kF16)) {
-    return Fail(InvalidArgument("--dtype must be F32 or F16, got '" + a.Get("dtype") + "'"));
-  }
+  auto dtype = TableDType(a);
+  if (!dtype.ok()) return Fail(dtype.status());
   auto sha = train::ConvertEmbeddings(a.Get("from"), a.Get("out"), *dtype);
   if (!sha.ok()) return Fail(sha.status());
   std::cout << nlohmann::json({{"out", a.Get("out")}, {"dtype", a.Get("dtype")}, {"sha256", *sha}}).dump() << "\n";
@@ -93,10 +100,8 @@ int RunEmbed(int argc, char** argv) {
   c.keep_fasttext_bin = a.GetBool("keep-fasttext-bin");
   c.fasttext_progress = ::isatty(STDERR_FILENO) != 0;
   if (Status s = ReadNumbers(a, &c); !s.ok()) return Fail(s);
-  auto dtype = ParseDType(a.Get("dtype"));
-  if (!dtype.ok() || (*dtype != DType::kF32 && *dtype != DType::kF16)) {
-    return Fail(InvalidArgument("--dtype must be F32 or F16, got '" + a.Get("dtype") + "'"));
-  }
+  auto dtype = TableDType(a);
+  if (!dtype.ok()) return Fail(dtype.status());
   c.dtype = *dtype;
   if (Status s = train::CheckEmbedConfig(c); !s.ok()) return Fail(s);
   auto excluded = ExclusionFromFlags(a);
