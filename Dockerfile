@@ -49,7 +49,8 @@ RUN apt-get update -q \
  && rm -rf /var/lib/apt/lists/*
 RUN groupadd --system --gid 10001 bioner \
  && useradd --system --uid 10001 --gid bioner --home-dir /opt/bioner --shell /usr/sbin/nologin bioner
-COPY --from=build /src/build-image/core/libbioner_core.so /usr/local/lib/
+# The core layers, one shared library each (core/CMakeLists.txt).
+COPY --from=build /src/build-image/core/*/libbioner_*.so /usr/local/lib/
 RUN ldconfig
 COPY --from=build /src/build-image/server/bioner-server /src/build-image/client/bioner-client /src/build-image/trainer/bioner-trainer /usr/local/bin/
 COPY models/ /opt/bioner/models/

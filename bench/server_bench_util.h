@@ -19,7 +19,7 @@
 #include <vector>
 
 #include "core/decode/tagger.h"
-#include "core/decode/window_model.h"
+#include "core/model/window_model.h"
 #include "core/doc/document.h"
 #include "core/model/bert_config.h"
 #include "core/text/text_encoder.h"

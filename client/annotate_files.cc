@@ -8,7 +8,7 @@
 #include <utility>
 
 #include "client/corpus_io.h"
-#include "core/io/inputs.h"
+#include "core/formats/inputs.h"
 
 namespace bioner::client {
 namespace {

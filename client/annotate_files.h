@@ -27,8 +27,8 @@
 #include "client/input_list.h"
 #include "client/progress.h"
 #include "client/tagger_client.h"
-#include "core/corpus/format.h"
-#include "core/io/writers.h"
+#include "core/formats/format.h"
+#include "core/formats/writers.h"
 #include "core/util/status.h"
 
 namespace bioner::client {

@@ -1,7 +1,7 @@
 // The files around an annotation run: which reader an input file needs, reading it, and the
 // output file that grows one finished document at a time and can be resumed.
 //
-// Reading the input (DetectInputFormat, ReadInput) is core/io/inputs.h, shared with the trainer.
+// Reading the input (DetectInputFormat, ReadInput) is core/formats/inputs.h, shared with the trainer.
 //
 // Not thread-safe (OutputFile); the functions are stateless.
 #ifndef BIONER_CLIENT_CORPUS_IO_H_
@@ -12,10 +12,10 @@
 #include <string>
 #include <vector>
 
-#include "core/corpus/format.h"
+#include "core/formats/format.h"
 #include "core/doc/document.h"
-#include "core/io/inputs.h"
-#include "core/io/writers.h"
+#include "core/formats/inputs.h"
+#include "core/formats/writers.h"
 #include "core/util/status.h"
 
 namespace bioner::client {

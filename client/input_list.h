@@ -10,7 +10,7 @@
 #include <string>
 #include <vector>
 
-#include "core/io/writers.h"
+#include "core/formats/writers.h"
 #include "core/util/status.h"
 
 namespace bioner::client {

@@ -44,7 +44,7 @@
 #include <vector>
 
 #include "core/decode/tagger.h"
-#include "core/decode/window_model.h"
+#include "core/model/window_model.h"
 #include "server/metrics.h"
 
 namespace bioner::server {

@@ -21,7 +21,8 @@
 #include "core/util/args.h"
 #include "core/util/file.h"
 #include "core/util/main_guard.h"
-#include "core/util/metrics_http.h"
+#include "core/util/strings.h"
+#include "core/service/metrics_http.h"
 #include "server/config.h"
 #include "server/log.h"
 #include "server/metrics.h"
@@ -32,12 +33,6 @@ namespace bioner::server {
 namespace {
 
 std::string HostOf(const std::string& address) { return address.substr(0, address.rfind(':')); }
-
-std::string Trim(const std::string& s) {
-  const size_t b = s.find_first_not_of(" \t\r\n");
-  if (b == std::string::npos) return "";
-  return s.substr(b, s.find_last_not_of(" \t\r\n") - b + 1);
-}
 
 StatusOr<ServerConfig> ConfigFromFlags(int argc, char** argv) {
   ArgParser p("bioner-server", "Serves bioner's biomedical entity taggers over gRPC.");
@@ -76,7 +71,7 @@ int Serve(const ServerConfig& config, const sigset_t& signals) {
       Log("auth.bearer_token_file: " + token.status().ToString());
       return 1;
     }
-    service_context.options.bearer_token = Trim(*token);
+    service_context.options.bearer_token = std::string(Trim(*token));
     if (service_context.options.bearer_token.empty()) {
       Log("auth.bearer_token_file " + config.auth.bearer_token_file + " is empty");
       return 1;

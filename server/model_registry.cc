@@ -1,11 +1,11 @@
 #include "server/model_registry.h"
 
 #include <algorithm>
-#include <cctype>
 #include <cmath>
 #include <filesystem>
 
 #include "core/decode/classifier_model.h"
+#include "core/repository/repository.h"
 #include "core/util/file.h"
 #include "server/log.h"
 
@@ -17,16 +17,6 @@ namespace {
 // A real sentence with entities of every type, so the smoke test exercises every label path.
 constexpr char kSmokeText[] =
     "BRCA1 mutations cause breast cancer in mice treated with aspirin; HeLa cells too.";
-
-bool IsVersionName(const std::string& name) {
-  return !name.empty() && std::all_of(name.begin(), name.end(), [](unsigned char c) { return std::isdigit(c); });
-}
-
-std::string Trim(const std::string& s) {
-  const size_t b = s.find_first_not_of(" \t\r\n");
-  if (b == std::string::npos) return "";
-  return s.substr(b, s.find_last_not_of(" \t\r\n") - b + 1);
-}
 
 // Tags the smoke text with a freshly loaded model, on the calling thread (no worker yet).
 Status SmokeTest(const TaggingModel& m, const WindowOptions& window) {
@@ -67,29 +57,9 @@ StatusOr<std::string> ModelRegistry::ResolveVersion(const std::string& type) con
   if (!fs::is_directory(dir, ec)) {
     return NotFound("model repository: no folder " + dir.string() + " for entity type '" + type + "'");
   }
-  const fs::path current = dir / "current";
-  if (fs::exists(current, ec)) {
-    ASSIGN_OR_RETURN(std::string text, ReadFile(current.string()));
-    const std::string v = Trim(text);
-    if (v.empty() || v[0] == '.' || v.find('/') != std::string::npos) {
-      return InvalidArgument(current.string() + ": '" + v + "' is not a version folder name");
-    }
-    return v;
-  }
-  // No `current`: the highest integer version.
-  long long best = -1;
-  std::string best_name;
-  for (fs::directory_iterator it(dir, ec), end; !ec && it != end; it.increment(ec)) {
-    const std::string name = it->path().filename().string();
-    if (!IsVersionName(name) || !it->is_directory(ec) || name.size() > 18) continue;
-    if (std::stoll(name) > best) {
-      best = std::stoll(name);
-      best_name = name;
-    }
-  }
-  if (ec) return Internal(dir.string() + ": cannot list: " + ec.message());
-  if (best < 0) return NotFound(dir.string() + ": no `current` file and no integer version folder");
-  return best_name;
+  ASSIGN_OR_RETURN(std::optional<std::string> version, repository::ServedVersion(dir.string()));
+  if (!version) return NotFound(dir.string() + ": no `current` file and no numbered version folder");
+  return *version;
 }
 
 StatusOr<std::shared_ptr<const text::TextEncoder>> ModelRegistry::ShareTokenizer(
@@ -122,7 +92,7 @@ StatusOr<std::shared_ptr<const ServingModel>> ModelRegistry::Load(const std::str
   model->version = name;
   model->path = dir;
   model->tagging = std::move(loaded).value();
-  model->window.max_seq_len = std::min(model->tagging.model->max_seq_len(), 512);
+  model->window = WindowOptionsFor(*model->tagging.model);
   auto tokenizer = ShareTokenizer(dir, model->tagging.tokenizer);
   if (!tokenizer.ok()) return tokenizer.status().WithContext("model " + name);
   model->tagging.tokenizer = *tokenizer;

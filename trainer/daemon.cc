@@ -12,18 +12,13 @@
 #include <thread>
 
 #include "core/util/file.h"
+#include "core/util/strings.h"
 #include "trainer/progress_json.h"
 
 namespace bioner::trainer {
 namespace {
 
 namespace fs = std::filesystem;
-
-std::string Trim(const std::string& s) {
-  const size_t b = s.find_first_not_of(" \t\r\n");
-  if (b == std::string::npos) return "";
-  return s.substr(b, s.find_last_not_of(" \t\r\n") - b + 1);
-}
 
 // The reason a trainer gave for failing: its last "bioner-trainer train: ..." line on
 // stderr (how train_cmd.cc reports a Status), else its last line.
@@ -33,7 +28,7 @@ std::string LastErrorLine(const std::string& log_path) {
   std::istringstream in(*text);
   std::string line, last, last_error;
   while (std::getline(in, line)) {
-    line = Trim(line);
+    line = std::string(Trim(line));
     if (line.empty()) continue;
     last = line;
     if (line.rfind("bioner-trainer train: ", 0) == 0) last_error = line.substr(22);

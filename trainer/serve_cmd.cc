@@ -9,7 +9,7 @@
 #include <thread>
 
 #include "core/util/args.h"
-#include "core/util/metrics_http.h"
+#include "core/service/metrics_http.h"
 #include "trainer/commands.h"
 #include "trainer/daemon.h"
 

@@ -5,7 +5,7 @@
 
 #include <nlohmann/json.hpp>
 
-#include "core/train/repository.h"
+#include "core/repository/repository.h"
 #include "core/train/train_config.h"
 #include "core/train/trainer.h"
 #include "core/util/args.h"
@@ -85,7 +85,7 @@ int RunPromote(int argc, char** argv) {
   auto version = args.GetInt("version");
   if (!version.ok()) return Fail("promote", version.status());
   const std::string type_dir = args.Get("repo") + "/" + args.Get("type");
-  auto p = train::Promote(type_dir, *version, args.GetBool("force"));
+  auto p = repository::Promote(type_dir, *version, args.GetBool("force"));
   if (!p.ok()) return Fail("promote", p.status());
   std::cout << (p->promoted ? "promoted: " : "not promoted: ") << p->reason << "\n";
   return p->promoted ? 0 : 3;

@@ -26,7 +26,7 @@
 #include <string>
 #include <vector>
 
-#include "core/corpus/format.h"
+#include "core/formats/format.h"
 #include "core/corpus/registry.h"
 #include "core/corpus/sentences.h"
 #include "core/corpus/splits.h"

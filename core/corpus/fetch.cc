@@ -13,6 +13,8 @@
 #include <memory>
 #include <mutex>
 
+#include "core/util/file.h"
+
 namespace bioner {
 namespace fs = std::filesystem;
 namespace {
@@ -69,8 +71,7 @@ Status CopyVerified(const std::string& src, const std::string& dest, const std::
     ASSIGN_OR_RETURN(std::string actual, Sha256File(tmp));
     RETURN_IF_ERROR(CheckSha256(src, expected, actual));
   }
-  fs::rename(tmp, dest, ec);
-  if (ec) return Unavailable(dest + ": rename failed: " + ec.message());
+  RETURN_IF_ERROR(Publish(tmp, dest, PublishMode::kReplace));
   cleanup.Release();
   return Status::Ok();
 }
@@ -191,9 +192,7 @@ Status DownloadFile(const std::string& url, const std::string& dest,
     ASSIGN_OR_RETURN(std::string actual, Sha256File(tmp));
     RETURN_IF_ERROR(CheckSha256(url, expected_sha256, actual));
   }
-  std::error_code ec;
-  fs::rename(tmp, dest, ec);
-  if (ec) return Unavailable(dest + ": rename failed: " + ec.message());
+  RETURN_IF_ERROR(Publish(tmp, dest, PublishMode::kReplace));
   cleanup.Release();
   return Status::Ok();
 }
@@ -404,10 +403,7 @@ Status FetchCorpus(const CorpusRegistry& registry, const CorpusSpec& spec,
     RETURN_IF_ERROR(opt.mirror_dir.empty()
                         ? FetchFromNetwork(registry, spec, opt, staging)
                         : FetchFromMirror(registry, spec, files, opt, staging));
-    fs::remove_all(target, ec);
-    if (ec) return Unavailable(target + ": cannot replace: " + ec.message());
-    fs::rename(staging, target, ec);
-    if (ec) return Unavailable(target + ": rename failed: " + ec.message());
+    RETURN_IF_ERROR(Publish(staging, target, PublishMode::kReplace));
     cleanup.Release();
   }
   RETURN_IF_ERROR(FetchSplits(registry, spec, opt));

@@ -15,7 +15,7 @@
 #include <string_view>
 #include <vector>
 
-#include "core/corpus/format.h"
+#include "core/formats/format.h"
 #include "core/corpus/registry.h"
 #include "core/util/status.h"
 

@@ -124,12 +124,16 @@ StatusOr<std::vector<Entity>> AssembleEntities(const Document& doc,
   return entities;
 }
 
+WindowOptions WindowOptionsFor(const WindowModel& model, int overlap) {
+  return WindowOptions{std::min(model.max_seq_len(), 512), overlap};
+}
+
 Status TagDocuments(const std::vector<TaggingModel>& models, const TagOptions& options,
                     std::vector<Document>* docs) {
   // Documents are tokenized once per distinct tokenizer, not once per model.
   std::map<const text::TextEncoder*, std::vector<PreparedDocument>> prepared_by_tokenizer;
   for (const TaggingModel& m : models) {
-    WindowOptions wo{std::min(m.model->max_seq_len(), 512), options.overlap};
+    const WindowOptions wo = WindowOptionsFor(*m.model, options.overlap);
     auto& prepared = prepared_by_tokenizer[m.tokenizer.get()];
     if (prepared.empty() && !docs->empty()) {
       for (const Document& d : *docs) {

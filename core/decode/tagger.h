@@ -15,8 +15,8 @@
 #include <string>
 #include <vector>
 
-#include "core/decode/labels.h"
-#include "core/decode/window_model.h"
+#include "core/model/labels.h"
+#include "core/model/window_model.h"
 #include "core/decode/windows.h"
 #include "core/doc/document.h"
 #include "core/text/text_encoder.h"
@@ -60,6 +60,11 @@ struct TaggingModel {
   std::shared_ptr<WindowModel> model;
   std::string version;
 };
+
+// The windows a model is run on: as long as the model takes, but at most 512 tokens (BERT's
+// position limit, kept for every architecture). The one window clamp, used by TagDocuments
+// and by the server.
+WindowOptions WindowOptionsFor(const WindowModel& model, int overlap = -1);
 
 struct TagOptions {
   int max_batch_tokens = 8192;  // windows are sorted by length and packed up to this budget

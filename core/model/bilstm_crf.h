@@ -35,7 +35,7 @@
 #include <torch/nn/modules/rnn.h>
 #include <torch/nn/pimpl.h>
 
-#include "core/decode/labels.h"
+#include "core/model/labels.h"
 #include "core/model/crf.h"
 
 namespace bioner::model_internal {

@@ -52,7 +52,7 @@
 #include <torch/nn/module.h>
 #include <torch/nn/pimpl.h>
 
-#include "core/decode/labels.h"
+#include "core/model/labels.h"
 #include "core/util/status.h"
 
 namespace bioner::model_internal {

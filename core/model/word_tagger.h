@@ -28,8 +28,8 @@
 #include <c10/core/Device.h>
 #include <torch/types.h>
 
-#include "core/decode/labels.h"
-#include "core/decode/window_model.h"
+#include "core/model/labels.h"
+#include "core/model/window_model.h"
 #include "core/model/bilstm_crf.h"
 #include "core/model/safetensors.h"
 #include "core/text/word_char_encoder.h"

@@ -10,7 +10,7 @@
 #include <string>
 #include <vector>
 
-#include "core/decode/window_model.h"
+#include "core/model/window_model.h"
 #include "core/model/token_classifier.h"
 #include "core/text/text_encoder.h"
 

@@ -11,6 +11,7 @@
 #include "core/train/network.h"
 #include "core/train/torch_guard.h"
 #include "core/train/work_state.h"
+#include "core/util/file.h"
 #include "core/util/utf8.h"
 
 namespace bioner::train {
@@ -81,7 +82,7 @@ class BiLstmNetwork final : public TaggerNetwork {
     fs::remove_all(tmp, ec);
     fs::copy(table_dir_, tmp, fs::copy_options::recursive, ec);
     if (ec) return Unavailable("copying the embedding table " + table_dir_ + " to " + tmp + ": " + ec.message());
-    return PublishFolder(tmp, final_dir.string());
+    return Publish(tmp, final_dir.string(), PublishMode::kReplace);
   }
 
  private:

@@ -17,6 +17,7 @@
 #include "core/model/embedding_table.h"
 #include "core/text/pretokenize.h"
 #include "core/train/work_state.h"
+#include "core/util/file.h"
 #include "core/util/utf8.h"
 
 namespace bioner::train {
@@ -353,7 +354,7 @@ StatusOr<EmbedOutcome> TrainEmbeddings(const EmbedConfig& c, const ExcludedIds& 
     const std::string bin = (fs::path(tmp.path()) / kFastTextBin).string();
     RETURN_IF_ERROR(CallFastText("saving " + bin, [&] { ft.saveModel(bin); }));
   }
-  RETURN_IF_ERROR(PublishFolder(tmp.path(), c.out));
+  RETURN_IF_ERROR(Publish(tmp.path(), c.out, PublishMode::kReplace));
   tmp.Release();
   outcome.seconds = Since(t0);
   return outcome;
@@ -366,7 +367,7 @@ StatusOr<std::string> ConvertEmbeddings(const std::string& from, const std::stri
   data.dtype = dtype;
   ASSIGN_OR_RETURN(TempFolder tmp, MakeTempFolderBeside(out));
   ASSIGN_OR_RETURN(std::string sha256, WriteEmbeddingTable(tmp.path(), data));
-  RETURN_IF_ERROR(PublishFolder(tmp.path(), out));
+  RETURN_IF_ERROR(Publish(tmp.path(), out, PublishMode::kReplace));
   tmp.Release();
   return sha256;
 }

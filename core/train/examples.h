@@ -21,7 +21,7 @@
 #include <string>
 #include <vector>
 
-#include "core/decode/labels.h"
+#include "core/model/labels.h"
 #include "core/doc/document.h"
 #include "core/text/text_encoder.h"
 #include "core/util/status.h"

@@ -1,6 +1,6 @@
 // metrics.json of a trained checkpoint: dev and test precision/recall/F1 (strict and lenient)
 // and loss, micro over the entity type and per corpus, plus the corpora, the config and the
-// source commit. ReadDevF1 (repository.h) reads "dev.micro.f1" back for the quality gate.
+// source commit. ReadDevF1 (core/repository/repository.h) reads "dev.micro.f1" back for the quality gate.
 //
 // Values and stateless functions; thread-safe.
 #ifndef BIONER_CORE_TRAIN_METRICS_H_

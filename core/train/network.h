@@ -20,7 +20,7 @@
 #include <torch/nn/module.h>
 #include <torch/types.h>
 
-#include "core/decode/labels.h"
+#include "core/model/labels.h"
 #include "core/doc/document.h"
 #include "core/model/safetensors.h"
 #include "core/text/text_encoder.h"

@@ -448,7 +448,7 @@ StatusOr<PretrainOutcome> Pretrain(const PretrainConfig& c, const ExcludedIds& e
       {"from_model", c.model},
   };
   RETURN_IF_ERROR(WriteFileAtomic((fs::path(tmp) / "pretrain_report.json").string(), report.dump(2) + "\n"));
-  RETURN_IF_ERROR(PublishFolder(tmp, c.out));
+  RETURN_IF_ERROR(Publish(tmp, c.out, PublishMode::kReplace));
   return outcome;
 }
 

@@ -10,7 +10,7 @@
 #include <nlohmann/json.hpp>
 
 #include "core/doc/jsonl.h"
-#include "core/io/inputs.h"
+#include "core/formats/inputs.h"
 #include "core/util/file.h"
 
 namespace bioner::train {

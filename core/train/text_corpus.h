@@ -4,7 +4,7 @@
 // Inputs, by name: `*.jsonl` / `*.jsonl.gz` lines are either the pretraining shards' records
 // ({"pmid", "pmcid", "title", "text"}, ../shared/pretrain/SOURCES.md) or the project's
 // documents ({"id", "passages" | "text"}, docs/FORMATS.md); every other name goes through
-// ReadInput (core/io/inputs.h): PubMed XML (.xml, .xml.gz), JATS, BioC, PubTator, plain text.
+// ReadInput (core/formats/inputs.h): PubMed XML (.xml, .xml.gz), JATS, BioC, PubTator, plain text.
 //
 // Exclusion: a document is dropped when any of its ids (pmid, pmcid, or the document id read
 // as one) is in the ExcludedIds. ExcludedIds are built from HUNER split files (the dev and test

@@ -9,7 +9,7 @@
 #include <yaml-cpp/yaml.h>
 
 #include "core/corpus/registry.h"
-#include "core/decode/labels.h"
+#include "core/model/labels.h"
 #include "core/model/bert_config.h"
 #include "core/train/config_edit.h"
 #include "core/util/file.h"

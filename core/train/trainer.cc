@@ -173,7 +173,7 @@ Status SaveEpochState(const TrainConfig& c, const WorkState& state, TaggerNetwor
     return Status::Ok();
   }));
   RETURN_IF_ERROR(WriteFileAtomic((fs::path(tmp) / "state.json").string(), WorkStateToJson(state)));
-  RETURN_IF_ERROR(PublishFolder(tmp, EpochDir(c.work_dir, state.epoch)));
+  RETURN_IF_ERROR(Publish(tmp, EpochDir(c.work_dir, state.epoch), PublishMode::kReplace));
   RETURN_IF_ERROR(CommitEpoch(c.work_dir, state.epoch));
   return Prune(c.work_dir, state.epoch, state.best_epoch);
 }
@@ -336,7 +336,7 @@ StatusOr<TrainOutcome> Train(const TrainConfig& c, const TrainOptions& options) 
       state.best_epoch = epoch;
       const std::string tmp = TempDir(c.work_dir, "best-" + std::to_string(epoch));
       RETURN_IF_ERROR(net->SaveFolder(tmp, DType::kF32));
-      RETURN_IF_ERROR(PublishFolder(tmp, BestDir(c.work_dir, epoch)));
+      RETURN_IF_ERROR(Publish(tmp, BestDir(c.work_dir, epoch), PublishMode::kReplace));
     }
     RETURN_IF_ERROR(SaveEpochState(c, state, *net, *opt));
     char line[256];
@@ -388,11 +388,11 @@ StatusOr<TrainOutcome> Train(const TrainConfig& c, const TrainOptions& options) 
   if (ec) return Unavailable(type_dir + ": cannot create: " + ec.message());
   int64_t version = c.version;
   if (version == 0) {
-    ASSIGN_OR_RETURN(std::vector<int64_t> versions, ListVersions(type_dir));
+    ASSIGN_OR_RETURN(std::vector<int64_t> versions, repository::ListVersions(type_dir));
     version = versions.empty() ? 1 : versions.back() + 1;
   }
   metrics.version = version;
-  const std::string staging = StagingFolder(type_dir, version);
+  const std::string staging = repository::StagingFolder(type_dir, version);
   fs::remove_all(staging, ec);
   RETURN_IF_ERROR(selected->SaveFolder(staging, weights_dtype));
   const auto put = [&](const char* name, const std::string& text) {
@@ -404,7 +404,7 @@ StatusOr<TrainOutcome> Train(const TrainConfig& c, const TrainOptions& options) 
                                                                state.records, state.best_epoch)));
   RETURN_IF_ERROR(put("learning_curves.svg", LearningCurvesSvg(state.records)));
   RETURN_IF_ERROR(selected->InstallShared(c.model_repository));
-  if (Status s = PublishVersion(staging, type_dir, version); !s.ok()) {
+  if (Status s = repository::PublishVersion(staging, type_dir, version); !s.ok()) {
     fs::remove_all(staging, ec);
     return s;
   }
@@ -412,7 +412,7 @@ StatusOr<TrainOutcome> Train(const TrainConfig& c, const TrainOptions& options) 
   outcome.version_dir = (fs::path(type_dir) / std::to_string(version)).string();
   Log(options, "published " + outcome.version_dir);
   if (c.promote) {
-    ASSIGN_OR_RETURN(outcome.promotion, Promote(type_dir, version, options.force));
+    ASSIGN_OR_RETURN(outcome.promotion, repository::Promote(type_dir, version, options.force));
   } else {
     outcome.promotion.reason = "promote: false in the config";
   }

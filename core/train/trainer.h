@@ -27,7 +27,7 @@
 #include <ostream>
 #include <string>
 
-#include "core/train/repository.h"
+#include "core/repository/repository.h"
 #include "core/train/train_config.h"
 #include "core/util/status.h"
 
@@ -63,7 +63,7 @@ struct TrainOutcome {
   int resumed_from_epoch = 0;    // 0: fresh start
   int selected_epoch = 0;
   double dev_f1 = 0, test_f1 = 0;  // strict micro; test_f1 is 0 without test data
-  Promotion promotion;
+  repository::Promotion promotion;
 };
 
 StatusOr<TrainOutcome> Train(const TrainConfig& config, const TrainOptions& options);

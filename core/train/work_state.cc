@@ -6,7 +6,6 @@
 
 #include <nlohmann/json.hpp>
 
-#include "core/train/repository.h"
 #include "core/util/file.h"
 
 namespace bioner::train {
@@ -70,19 +69,8 @@ StatusOr<std::optional<int>> ReadLatest(const std::string& work_dir) {
   return DataLoss(path + ": expected an epoch number, got '" + text + "'");
 }
 
-Status PublishFolder(const std::string& tmp, const std::string& final_dir) {
-  RETURN_IF_ERROR(SyncFolder(tmp));
-  std::error_code ec;
-  fs::remove_all(final_dir, ec);  // a stale folder from a run killed before its commit
-  if (ec) return Unavailable(final_dir + ": cannot remove stale folder: " + ec.message());
-  fs::rename(tmp, final_dir, ec);
-  if (ec) return Unavailable(final_dir + ": cannot rename " + tmp + " into place: " + ec.message());
-  return SyncFolder(fs::path(final_dir).parent_path().string());
-}
-
 Status CommitEpoch(const std::string& work_dir, int epoch) {
-  RETURN_IF_ERROR(WriteFileAtomic((fs::path(work_dir) / "latest").string(), std::to_string(epoch) + "\n"));
-  return SyncFolder(work_dir);
+  return WriteFileAtomic((fs::path(work_dir) / "latest").string(), std::to_string(epoch) + "\n");
 }
 
 Status Prune(const std::string& work_dir, int keep_epoch, int keep_best) {

@@ -5,7 +5,8 @@
 //   WORK/best-<E>/       the model selected so far, as a Hugging Face folder
 //   WORK/.tmp-*          folders being written; removed on the next start
 //
-// A folder is written under a .tmp- name, fsynced and renamed; only then is `latest` replaced,
+// A folder is written under a .tmp- name and published (Publish, core/util/file.h: fsync,
+// rename, fsync of the folder); only then is `latest` replaced,
 // so a kill at any moment leaves either the previous or the new state, never a mix. Folders
 // that `latest` does not reference are garbage and removed by Prune.
 //
@@ -43,8 +44,6 @@ std::string TempDir(const std::string& work_dir, const std::string& what);
 // The committed epoch, nullopt for a fresh work folder. DATA_LOSS if `latest` is garbled.
 StatusOr<std::optional<int>> ReadLatest(const std::string& work_dir);
 
-// Syncs the complete folder `tmp` and renames it to `final_dir` (replacing a stale one).
-Status PublishFolder(const std::string& tmp, const std::string& final_dir);
 
 // Makes `epoch` the committed state (atomic replacement of `latest`).
 Status CommitEpoch(const std::string& work_dir, int epoch);

@@ -9,11 +9,14 @@
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
+#include <filesystem>
 #include <fstream>
 #include <sstream>
 
 namespace bioner {
 namespace {
+
+namespace fs = std::filesystem;
 
 Status ErrnoStatus(const std::string& path, const char* what) {
   const int err = errno;
@@ -66,12 +69,57 @@ Status WriteFileAtomic(const std::string& path, std::string_view data) {
     ::unlink(tmp.c_str());
     return s;
   }
-  if (::rename(tmp.c_str(), path.c_str()) != 0) {
-    Status s = ErrnoStatus(path, "rename failed");
-    ::unlink(tmp.c_str());
+  Status s = Publish(tmp, path, PublishMode::kReplace);
+  if (!s.ok()) ::unlink(tmp.c_str());
+  return s;
+}
+
+Status SyncPath(const std::string& path) {
+  const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) return ErrnoStatus(path, "cannot open for fsync");
+  if (::fsync(fd) != 0) {
+    Status s = ErrnoStatus(path, "fsync failed");
+    ::close(fd);
     return s;
   }
+  ::close(fd);
   return Status::Ok();
+}
+
+Status SyncTree(const std::string& dir) {
+  std::error_code ec;
+  for (fs::recursive_directory_iterator it(dir, ec), end; !ec && it != end; it.increment(ec)) {
+    if (it->is_symlink(ec)) continue;  // fsync would follow it out of the tree
+    if (it->is_regular_file(ec) || it->is_directory(ec)) RETURN_IF_ERROR(SyncPath(it->path().string()));
+  }
+  if (ec) return Unavailable(dir + ": cannot list: " + ec.message());
+  return SyncPath(dir);
+}
+
+Status Publish(const std::string& staging, const std::string& target, PublishMode mode) {
+  std::error_code ec;
+  const bool is_dir = fs::is_directory(staging, ec);
+  RETURN_IF_ERROR(is_dir ? SyncTree(staging) : SyncPath(staging));
+  if (fs::exists(fs::symlink_status(target, ec))) {
+    if (mode == PublishMode::kFailIfExists) {
+      return AlreadyExists(target + ": already exists; nothing was overwritten");
+    }
+    // rename(2) replaces a file atomically but not a non-empty folder.
+    if (fs::is_directory(fs::symlink_status(target, ec))) {
+      fs::remove_all(target, ec);
+      if (ec) return Unavailable(target + ": cannot remove the stale folder: " + ec.message());
+    }
+  }
+  // rename(2), not std::filesystem::rename, so that a folder that appeared meanwhile makes
+  // it fail (ENOTEMPTY/EEXIST) instead of being replaced.
+  if (::rename(staging.c_str(), target.c_str()) != 0) {
+    const int err = errno;
+    const std::string msg = target + ": cannot rename " + staging + " into place: " + std::strerror(err);
+    if (err == EEXIST || err == ENOTEMPTY) return AlreadyExists(msg + "; nothing was overwritten");
+    return Unavailable(msg);
+  }
+  std::string parent = fs::path(target).parent_path().string();
+  return SyncPath(parent.empty() ? "." : parent);
 }
 
 StatusOr<MappedFile> MappedFile::Open(const std::string& path) {

@@ -1,6 +1,9 @@
-// Small filesystem helpers with Status errors: whole-file reads, atomic publication
-// (write to a temporary file in the same folder, fsync, rename: a reader never sees a
-// half-written file, after leveldb's db/filename.cc), and read-only memory maps.
+// Small filesystem helpers with Status errors: whole-file reads, read-only memory maps, and
+// the one atomic publication of the project (Publish, WriteFileAtomic): write under a
+// temporary name in the same folder, fsync, rename, fsync the folder, so that a reader
+// never sees a half-written file or folder and a crash leaves the old one or the new one
+// (after leveldb's db/filename.cc). Every writer of the model repository, training work
+// folders, pretraining and embedding outputs, and the corpus cache publishes through it.
 #ifndef BIONER_CORE_UTIL_FILE_H_
 #define BIONER_CORE_UTIL_FILE_H_
 
@@ -18,8 +21,24 @@ StatusOr<std::string> ReadFile(const std::string& path);
 // release files come as "Dev.BioC.XML" as often as "dev.bioc.xml".
 bool HasExtension(std::string_view path, std::string_view ext);
 
-// Writes `data` to `path` atomically: `path.tmp-<pid>` is written, fsynced and renamed.
+// Writes `data` to `path` atomically: `path.tmp-<pid>` is written, then Published over `path`.
 Status WriteFileAtomic(const std::string& path, std::string_view data);
+
+enum class PublishMode {
+  kReplace,       // an existing file is replaced atomically; an existing folder (a stale one
+                  // left by a run killed before its commit) is removed first
+  kFailIfExists,  // ALREADY_EXISTS if `target` exists; nothing is ever overwritten
+};
+
+// Publishes the complete file or folder `staging` as `target` (same file system; `staging`
+// is normally a temporary name beside `target`): fsyncs `staging` (a folder recursively),
+// renames it, fsyncs the parent folder of `target`.
+Status Publish(const std::string& staging, const std::string& target, PublishMode mode);
+
+// fsync(2) of one file or folder (a folder's fsync makes the names in it durable).
+Status SyncPath(const std::string& path);
+// SyncPath of every file and folder below `dir`, then of `dir` itself.
+Status SyncTree(const std::string& dir);
 
 // A read-only memory map of a whole file. Movable, not copyable; unmaps on destruction.
 // Thread-safe to read from many threads.

@@ -7,7 +7,7 @@ Usage: dockerfile_check.py SOURCE_DIR BUILD_DIR TOOLS_DIR
 1. Structure, so that the image cannot drift from the developers' build: the build stage is
    Debian 12, copies and runs scripts/install-deps.sh (its PACKAGES are the package list;
    no other apt-get install there) and builds with `make build`; the runtime stages copy the
-   three programs and libbioner_core.so that the build produces, the default models and the
+   three programs and the core layers' libbioner_*.so that the build produces, the default models and the
    example config, and run as a non-root user; every COPY source exists.
 2. The runtime stage's packages against `ldd` of the programs built in BUILD_DIR: each
    library's Debian package (dpkg -S) must be listed, be pulled in by a listed package
@@ -20,6 +20,7 @@ Usage: dockerfile_check.py SOURCE_DIR BUILD_DIR TOOLS_DIR
    matching configs/server.yaml.
 Prints 'N passed, N failed'; exit 1 on any failure.
 """
+import glob
 import json
 import os
 import re
@@ -87,7 +88,7 @@ def structure(stages):
         ep = st.of("ENTRYPOINT")
         check(f"{st.name} starts bioner-server (exec form)",
               ep and ep[-1].args.startswith("[") and ep[-1].words()[0].endswith("/bioner-server"))
-    check("runtime copies libbioner_core.so", f"{build_dir}/core/libbioner_core.so" in
+    check("runtime copies the core layers' libraries", f"{build_dir}/core/*/libbioner_*.so" in
           {s for i in rt.of("COPY") for s in i.copy_parts()[1]})
     # Every build-context source exists (models/ arrives with issue #4's commit).
     for st in stages:
@@ -130,7 +131,8 @@ def runtime_packages(stages):
     listed = [p for r in run_lines(rt) for p in dockerfile.apt_packages(r)]
     check("runtime stage installs its packages with apt-get", len(listed) > 5, str(listed))
     check("runtime stage installs no -dev package", not [p for p in listed if p.endswith("-dev")])
-    binaries = [os.path.join(build, p) for p in PROGRAMS] + [os.path.join(build, "core/libbioner_core.so")]
+    binaries = [os.path.join(build, p) for p in PROGRAMS] + sorted(
+        glob.glob(os.path.join(build, "core/*/libbioner_*.so")))
     missing_bins = [b for b in binaries if not os.path.exists(b)]
     check("the programs are built (BUILD_DIR)", not missing_bins, str(missing_bins))
     binaries = [b for b in binaries if os.path.exists(b)]

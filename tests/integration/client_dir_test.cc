@@ -17,7 +17,7 @@
 
 #include "client/input_list.h"
 #include "core/doc/jsonl.h"
-#include "core/io/inputs.h"
+#include "core/formats/inputs.h"
 #include "core/util/file.h"
 #include "core/util/utf8.h"
 #include "tests/integration/server_process.h"

@@ -10,7 +10,7 @@
 #include <sstream>
 
 #include "client/tagger_client.h"
-#include "core/corpus/format.h"
+#include "core/formats/format.h"
 #include "core/doc/jsonl.h"
 #include "core/util/file.h"
 #include "core/util/utf8.h"

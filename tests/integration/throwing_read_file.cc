@@ -3,7 +3,7 @@
 // "inject-exception" and passes every other path to the real function. That makes an
 // exception escape a command the way a bug would, so the test can prove that each program's
 // main() turns it into one line on stderr and an exit code instead of an abort. The
-// libraries call ReadFile through the PLT (libbioner_core.so is built with semantic
+// libraries call ReadFile through the PLT (the libbioner_*.so layers are built with semantic
 // interposition, GCC's default), so the preloaded definition wins everywhere.
 #include <dlfcn.h>
 

@@ -2,7 +2,7 @@
 // exercised through the brat reader on small synthetic files.
 #include <gtest/gtest.h>
 
-#include "core/corpus/format.h"
+#include "core/formats/format.h"
 #include "tests/unit/corpus/format_test_util.h"
 
 namespace bioner {

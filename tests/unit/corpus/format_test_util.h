@@ -7,7 +7,7 @@
 #include <string>
 #include <vector>
 
-#include "core/corpus/format.h"
+#include "core/formats/format.h"
 #include "tests/support/shared_data.h"
 
 namespace bioner::testing_formats {

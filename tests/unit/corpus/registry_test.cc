@@ -5,7 +5,7 @@
 #include <filesystem>
 #include <set>
 
-#include "core/corpus/format.h"
+#include "core/formats/format.h"
 #include "tests/support/shared_data.h"
 
 namespace bioner {

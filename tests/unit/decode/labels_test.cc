@@ -1,4 +1,4 @@
-#include "core/decode/labels.h"
+#include "core/model/labels.h"
 
 #include <gtest/gtest.h>
 

@@ -10,7 +10,7 @@
 #include <set>
 #include <tuple>
 
-#include "core/decode/labels.h"
+#include "core/model/labels.h"
 #include "core/eval/evaluate.h"
 
 namespace bioner {

@@ -8,9 +8,9 @@
 #include <map>
 #include <sstream>
 
-#include "core/corpus/format.h"
-#include "core/corpus/formats/readers.h"
-#include "core/io/inputs.h"
+#include "core/formats/format.h"
+#include "core/formats/readers.h"
+#include "core/formats/inputs.h"
 #include "core/util/file.h"
 #include "core/util/utf8.h"
 

@@ -4,9 +4,9 @@
 
 #include <fstream>
 
-#include "core/corpus/format.h"
+#include "core/formats/format.h"
 #include "core/doc/jsonl.h"
-#include "core/io/writers.h"
+#include "core/formats/writers.h"
 
 namespace bioner {
 namespace {

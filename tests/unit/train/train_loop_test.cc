@@ -9,7 +9,7 @@
 
 #include "core/decode/classifier_model.h"
 #include "core/eval/evaluate.h"
-#include "core/train/repository.h"
+#include "core/repository/repository.h"
 #include "core/train/train_config.h"
 #include "core/train/trainer.h"
 #include "tests/unit/train/train_test_util.h"

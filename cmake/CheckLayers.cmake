@@ -1,0 +1,71 @@
+# The layering test (tests/unit/CMakeLists.txt): fails when a layer of core/, or a program
+# folder registered like one (client/), includes a header of a core/ layer that is not below
+# it. The graph comes from the build itself (bioner_layer() in core/CMakeLists.txt records
+# each layer's direct dependencies), so the targets stay the one statement of the layering.
+#
+#   cmake -DSOURCE_DIR=<repo> "-DGRAPH=name@path=dep,dep|name@path=dep|..." -P CheckLayers.cmake
+cmake_minimum_required(VERSION 3.22)
+if(NOT SOURCE_DIR OR NOT GRAPH)
+  message(FATAL_ERROR "usage: cmake -DSOURCE_DIR=... -DGRAPH=... -P CheckLayers.cmake")
+endif()
+
+string(REPLACE "|" ";" entries "${GRAPH}")
+set(names)
+foreach(entry IN LISTS entries)
+  if(NOT entry MATCHES "^([a-z_]+)@([^=]+)=(.*)$")
+    message(FATAL_ERROR "malformed layer graph entry '${entry}'")
+  endif()
+  set(name ${CMAKE_MATCH_1})
+  list(APPEND names ${name})
+  set(path_${name} ${CMAKE_MATCH_2})
+  string(REPLACE "," ";" deps_${name} "${CMAKE_MATCH_3}")
+endforeach()
+
+# Everything below a layer: the transitive closure of its direct dependencies.
+foreach(name IN LISTS names)
+  set(below ${deps_${name}})
+  set(todo ${deps_${name}})
+  while(todo)
+    list(POP_FRONT todo dep)
+    if(NOT DEFINED path_${dep})
+      message(FATAL_ERROR "layer '${name}' depends on '${dep}', which is not a layer")
+    endif()
+    foreach(next IN LISTS deps_${dep})
+      if(NOT next IN_LIST below)
+        list(APPEND below ${next})
+        list(APPEND todo ${next})
+      endif()
+    endforeach()
+  endwhile()
+  set(below_${name} ${below})
+endforeach()
+
+set(violations 0)
+foreach(name IN LISTS names)
+  file(GLOB_RECURSE files "${SOURCE_DIR}/${path_${name}}/*.h" "${SOURCE_DIR}/${path_${name}}/*.cc")
+  if(NOT files)
+    message(SEND_ERROR "layer '${name}': no sources in ${path_${name}}")
+  endif()
+  foreach(file IN LISTS files)
+    file(STRINGS "${file}" includes REGEX "^[ \t]*#[ \t]*include[ \t]+\"core/")
+    foreach(line IN LISTS includes)
+      string(REGEX MATCH "\"core/([a-z_]+)/[^\"]*\"" header "${line}")
+      set(folder ${CMAKE_MATCH_1})
+      if(path_${folder} STREQUAL "core/${folder}" AND
+         (folder STREQUAL name OR folder IN_LIST below_${name}))
+        continue()
+      endif()
+      file(RELATIVE_PATH rel "${SOURCE_DIR}" "${file}")
+      string(REPLACE ";" ", " allowed "${below_${name}}")
+      message(SEND_ERROR "${rel} includes ${header}, but '${folder}' is not a layer below "
+        "'${name}' (below it: ${allowed}). Move the code to the layer that owns it, or link "
+        "the layer in ${path_${name}}/CMakeLists.txt if the dependency is meant.")
+      math(EXPR violations "${violations} + 1")
+    endforeach()
+  endforeach()
+endforeach()
+list(LENGTH names count)
+if(violations GREATER 0)
+  message(FATAL_ERROR "${violations} include(s) against the layering")
+endif()
+message(STATUS "layering: ${count} folders checked, every core/ include points below")

@@ -1,0 +1,30 @@
+# Fails when PROGRAM loads a shared library matching FORBIDDEN (a regular expression), as
+# `ldd` resolves them: the client_libraries test proves that bioner-client, the thin client
+# pipeline workers link, loads no LibTorch (nor curl, libarchive, yaml-cpp, prometheus-cpp).
+#
+#   cmake -DPROGRAM=<path> -DFORBIDDEN=<regex> -P check_libraries.cmake
+cmake_minimum_required(VERSION 3.22)
+execute_process(COMMAND ldd "${PROGRAM}" OUTPUT_VARIABLE out ERROR_VARIABLE err RESULT_VARIABLE rc)
+if(NOT rc EQUAL 0)
+  message(FATAL_ERROR "ldd ${PROGRAM} failed (${rc}): ${err}")
+endif()
+string(REPLACE "\n" ";" lines "${out}")
+set(loaded 0)
+set(bad)
+foreach(line IN LISTS lines)
+  if(line MATCHES "=>|ld-linux")
+    math(EXPR loaded "${loaded} + 1")
+  endif()
+  if(line MATCHES "not found")
+    message(FATAL_ERROR "${PROGRAM}: ${line}")
+  endif()
+  string(STRIP "${line}" line)
+  if(line MATCHES "${FORBIDDEN}")
+    list(APPEND bad "${line}")
+  endif()
+endforeach()
+if(bad)
+  string(REPLACE ";" "\n  " bad "${bad}")
+  message(FATAL_ERROR "${PROGRAM} loads libraries it must not:\n  ${bad}")
+endif()
+message(STATUS "${PROGRAM}: ${loaded} shared libraries, none matching ${FORBIDDEN}")
