@@ -1,12 +1,15 @@
 #include "core/model/model_io.h"
 
+#include <algorithm>
 #include <cstring>
 #include <filesystem>
+#include <optional>
 #include <set>
 
 #include <ATen/ATen.h>
 #include <torch/utils.h>
 
+#include "core/model/pytorch_bin.h"
 #include "core/model/token_classifier.h"
 #include "core/util/file.h"
 
@@ -40,14 +43,22 @@ StatusOr<at::ScalarType> FloatType(const std::string& file, const TensorView& t)
 }  // namespace
 
 Status LoadWeights(const SafetensorsFile& file, BertNerModelImpl& model) {
+  return LoadWeights(file.path(), file.tensors(), model);
+}
+
+Status LoadWeights(const std::string& path, const std::vector<TensorView>& tensors, BertNerModelImpl& model) {
   torch::NoGradGuard no_grad;
-  const std::string& path = file.path();
+  auto find = [&](const std::string& name) -> const TensorView* {
+    auto it = std::lower_bound(tensors.begin(), tensors.end(), name,
+                               [](const TensorView& t, const std::string& n) { return t.name < n; });
+    return it != tensors.end() && it->name == name ? &*it : nullptr;
+  };
   std::set<std::string> used;
   for (auto& p : model.named_parameters()) {
     const std::string& name = p.key();
     const TensorView* t = nullptr;
     for (const auto& candidate : CheckpointNamesFor(name)) {
-      if ((t = file.Find(candidate))) break;
+      if ((t = find(candidate))) break;
     }
     if (!t) {
       return InvalidArgument(path + ": missing tensor '" + name + "' (shape " + ShapeToString(p.value().sizes().vec()) +
@@ -72,7 +83,7 @@ Status LoadWeights(const SafetensorsFile& file, BertNerModelImpl& model) {
       dst.copy_(narrow);
     }
   }
-  for (const auto& t : file.tensors()) {
+  for (const auto& t : tensors) {
     if (used.count(t.name) || Ignorable(t.name, model.config().has_classifier())) continue;
     return InvalidArgument(path + ": unexpected tensor '" + t.name + "' " + ShapeToString(t.shape) +
                            " (not part of a BERT token classifier with this config.json)");
@@ -84,19 +95,28 @@ StatusOr<LoadedModel> LoadModelFolder(const std::string& dir, const c10::Device&
   namespace fs = std::filesystem;
   LoadedModel out;
   ASSIGN_OR_RETURN(out.config, ReadBertConfig((fs::path(dir) / "config.json").string()));
-  const std::string weights = (fs::path(dir) / "model.safetensors").string();
-  if (!fs::exists(weights) && fs::exists(fs::path(dir) / "pytorch_model.bin")) {
-    return InvalidArgument(dir + ": has pytorch_model.bin but no model.safetensors; convert it "
-                           "(transformers: model.save_pretrained(dir, safe_serialization=True))");
+  // model.safetensors wins when a folder has both (as in transformers); pytorch_model.bin is
+  // read by our restricted unpickler, which runs nothing (pytorch_bin.h).
+  std::string weights = (fs::path(dir) / "model.safetensors").string();
+  const std::string bin = (fs::path(dir) / "pytorch_model.bin").string();
+  std::optional<SafetensorsFile> safetensors;
+  std::optional<PytorchBinFile> pytorch_bin;
+  if (!fs::exists(weights) && fs::exists(bin)) {
+    weights = bin;
+    ASSIGN_OR_RETURN(PytorchBinFile f, PytorchBinFile::Open(bin));
+    pytorch_bin = std::move(f);
+  } else {
+    ASSIGN_OR_RETURN(SafetensorsFile f, SafetensorsFile::Open(weights));
+    safetensors = std::move(f);
   }
-  ASSIGN_OR_RETURN(SafetensorsFile file, SafetensorsFile::Open(weights));
+  const std::vector<TensorView>& tensors = safetensors ? safetensors->tensors() : pytorch_bin->tensors();
   const std::string vocab = (fs::path(dir) / "vocab.txt").string();
   if (fs::exists(vocab)) {
     ASSIGN_OR_RETURN(out.vocab_txt, ReadFile(vocab));
   }
   try {
     out.model = BertNerModel(out.config);
-    RETURN_IF_ERROR(LoadWeights(file, *out.model));
+    RETURN_IF_ERROR(LoadWeights(weights, tensors, *out.model));
     out.model->to(device);
     out.model->eval();
   } catch (const std::exception& e) {

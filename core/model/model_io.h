@@ -1,5 +1,5 @@
 // INTERNAL to core/model (includes LibTorch): reading and writing Hugging Face model folders
-// (config.json, model.safetensors, vocab.txt) into and out of a BertNerModel. Used by
+// (config.json, model.safetensors or pytorch_model.bin, vocab.txt) into and out of a BertNerModel. Used by
 // TokenClassifier and by the trainer, which trains the returned module.
 // Thread safety: free functions over caller-owned values; a module must not be mutated
 // concurrently with SaveModelFolder.
@@ -28,6 +28,8 @@ struct LoadedModel {
 // Copies the tensors of `file` into the parameters of `model` (see token_classifier.h for
 // the naming rules). Errors name the file, the tensor and both shapes.
 Status LoadWeights(const SafetensorsFile& file, BertNerModelImpl& model);
+// The same over any weight file's tensors (sorted by name; e.g. PytorchBinFile::tensors()).
+Status LoadWeights(const std::string& path, const std::vector<TensorView>& tensors, BertNerModelImpl& model);
 
 StatusOr<LoadedModel> LoadModelFolder(const std::string& dir, const c10::Device& device);
 
