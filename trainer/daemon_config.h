@@ -1,9 +1,9 @@
 // DaemonConfig: the typed settings of `bioner-trainer serve` (configs/trainer.yaml), with the
 // defaults stated here once (docs/TRAINING.md, "The daemon").
 //
-// ParseDaemonConfig is the only code of the daemon that touches yaml-cpp: an unknown key, a
-// value of the wrong type or out of range is INVALID_ARGUMENT naming the source and the key;
-// nothing is clamped. Plain values; thread-safe to read.
+// ParseDaemonConfig reads it through core/config's KeyReader (the wording every config file
+// shares): an unknown key, a value of the wrong type or out of range is INVALID_ARGUMENT
+// naming the source and the key; nothing is clamped. Plain values; thread-safe to read.
 #ifndef BIONER_TRAINER_DAEMON_CONFIG_H_
 #define BIONER_TRAINER_DAEMON_CONFIG_H_
 

@@ -8,6 +8,7 @@
 #include <nlohmann/json.hpp>
 #include <yaml-cpp/yaml.h>
 
+#include "core/config/yaml_keys.h"
 #include "core/corpus/registry.h"
 #include "core/model/labels.h"
 #include "core/model/bert_config.h"
@@ -19,75 +20,9 @@ namespace {
 
 namespace fs = std::filesystem;
 
-// One typed reader per key; yaml-cpp exceptions become Status here and nowhere else.
-class KeyReader {
- public:
-  KeyReader(const YAML::Node& root, std::string source) : root_(root), source_(std::move(source)) {}
-
-  template <typename T>
-  Status Read(const std::string& key, const char* type_name, T* out) {
-    seen_.insert(key);
-    const YAML::Node n = root_[key];
-    if (!n.IsDefined() || n.IsNull()) return Status::Ok();
-    if (!n.IsScalar()) return Bad(key, std::string("must be ") + type_name);
-    try {
-      *out = n.as<T>();
-    } catch (const YAML::Exception&) {
-      return Bad(key, std::string("must be ") + type_name + ", got '" + n.Scalar() + "'");
-    }
-    return Status::Ok();
-  }
-  template <typename T>
-  Status ReadOptional(const std::string& key, const char* type_name, std::optional<T>* out) {
-    T value{};
-    seen_.insert(key);
-    const YAML::Node n = root_[key];
-    if (!n.IsDefined() || n.IsNull()) return Status::Ok();
-    RETURN_IF_ERROR(Read(key, type_name, &value));
-    *out = value;
-    return Status::Ok();
-  }
-  Status ReadList(const std::string& key, std::vector<std::string>* out) {
-    seen_.insert(key);
-    const YAML::Node n = root_[key];
-    if (!n.IsDefined() || n.IsNull()) return Status::Ok();
-    if (n.IsScalar()) {  // a single name is accepted for a one-element list
-      out->push_back(n.Scalar());
-      return Status::Ok();
-    }
-    if (!n.IsSequence()) return Bad(key, "must be a list of strings");
-    for (size_t i = 0; i < n.size(); ++i) {
-      if (!n[i].IsScalar()) return Bad(key + "[" + std::to_string(i) + "]", "must be a string");
-      out->push_back(n[i].Scalar());
-    }
-    return Status::Ok();
-  }
-  Status RefuseUnknown() const {
-    std::set<std::string> present;
-    for (const auto& kv : root_) {
-      const std::string key = kv.first.Scalar();
-      if (!present.insert(key).second) return InvalidArgument(source_ + ": key '" + key + "' appears twice");
-      if (!seen_.count(key)) {
-        std::string known;
-        for (const auto& k : seen_) known += (known.empty() ? "" : ", ") + k;
-        return InvalidArgument(source_ + ": unknown key '" + key + "' (known keys: " + known + ")");
-      }
-    }
-    return Status::Ok();
-  }
-  Status Bad(const std::string& key, const std::string& what) const {
-    return InvalidArgument(source_ + ": key '" + key + "' " + what);
-  }
-
- private:
-  const YAML::Node& root_;
-  std::string source_;
-  std::set<std::string> seen_;
-};
-
-Status CheckRanges(const TrainConfig& c, const KeyReader& r) {
+Status CheckRanges(const TrainConfig& c, const config::KeyReader& r) {
   auto require = [&](bool ok, const char* key, const std::string& what) {
-    return ok ? Status::Ok() : r.Bad(key, what);
+    return ok ? Status::Ok() : r.Error(key, what);
   };
   const bool bert = c.architecture == "bert";
   RETURN_IF_ERROR(require(bert || c.architecture == "bilstm_crf", "architecture",
@@ -161,52 +96,53 @@ Status CheckFile(const std::string& key, const std::string& path, const std::str
 }  // namespace
 
 StatusOr<TrainConfig> ParseTrainConfig(std::string_view yaml_text, const std::string& source) {
-  ASSIGN_OR_RETURN(const YAML::Node root, LoadMapping(yaml_text, source));
+  ASSIGN_OR_RETURN(config::KeyReader r, config::KeyReader::Parse(yaml_text, source));
   TrainConfig c;
-  KeyReader r(root, source);
-  RETURN_IF_ERROR(r.Read("architecture", "bert or bilstm_crf", &c.architecture));
-  RETURN_IF_ERROR(r.Read("model", "a folder name", &c.model));
-  RETURN_IF_ERROR(r.Read("embeddings", "a folder name", &c.embeddings));
-  RETURN_IF_ERROR(r.Read("train_embeddings", "true or false", &c.train_embeddings));
-  RETURN_IF_ERROR(r.Read("char_dim", "an integer", &c.char_dim));
-  RETURN_IF_ERROR(r.Read("char_filters", "an integer", &c.char_filters));
-  RETURN_IF_ERROR(r.Read("char_kernel", "an integer", &c.char_kernel));
-  RETURN_IF_ERROR(r.Read("char_encoder", "cnn or lstm", &c.char_encoder));
-  RETURN_IF_ERROR(r.Read("casing_dim", "an integer", &c.casing_dim));
-  RETURN_IF_ERROR(r.Read("lstm_hidden", "an integer", &c.lstm_hidden));
-  RETURN_IF_ERROR(r.Read("lstm_layers", "an integer", &c.lstm_layers));
-  RETURN_IF_ERROR(r.Read("max_chars_per_word", "an integer", &c.max_chars_per_word));
-  RETURN_IF_ERROR(r.Read("entity_type", "a string", &c.entity_type));
-  RETURN_IF_ERROR(r.ReadList("corpora", &c.corpora));
-  RETURN_IF_ERROR(r.Read("corpus_root", "a folder name", &c.corpus_root));
-  RETURN_IF_ERROR(r.ReadList("train_files", &c.train_files));
-  RETURN_IF_ERROR(r.ReadList("dev_files", &c.dev_files));
-  RETURN_IF_ERROR(r.ReadList("test_files", &c.test_files));
-  RETURN_IF_ERROR(r.Read("scheme", "BIO or BIOES", &c.scheme));
-  RETURN_IF_ERROR(r.ReadOptional("lowercase", "true or false", &c.lowercase));
-  RETURN_IF_ERROR(r.Read("model_repository", "a folder name", &c.model_repository));
-  RETURN_IF_ERROR(r.Read("work_dir", "a folder name", &c.work_dir));
-  RETURN_IF_ERROR(r.Read("version", "an integer", &c.version));
-  RETURN_IF_ERROR(r.Read("promote", "true or false", &c.promote));
-  RETURN_IF_ERROR(r.Read("epochs", "an integer", &c.epochs));
-  RETURN_IF_ERROR(r.Read("batch_size", "an integer", &c.batch_size));
-  RETURN_IF_ERROR(r.Read("gradient_accumulation", "an integer", &c.gradient_accumulation));
-  RETURN_IF_ERROR(r.Read("learning_rate", "a number", &c.learning_rate));
-  RETURN_IF_ERROR(r.Read("weight_decay", "a number", &c.weight_decay));
-  RETURN_IF_ERROR(r.Read("warmup_ratio", "a number", &c.warmup_ratio));
-  RETURN_IF_ERROR(r.Read("adam_beta1", "a number", &c.adam_beta1));
-  RETURN_IF_ERROR(r.Read("adam_beta2", "a number", &c.adam_beta2));
-  RETURN_IF_ERROR(r.Read("adam_epsilon", "a number", &c.adam_epsilon));
-  RETURN_IF_ERROR(r.Read("max_grad_norm", "a number", &c.max_grad_norm));
-  RETURN_IF_ERROR(r.ReadOptional("dropout", "a number", &c.dropout));
-  RETURN_IF_ERROR(r.Read("max_seq_len", "an integer", &c.max_seq_len));
-  RETURN_IF_ERROR(r.Read("seed", "a non-negative integer", &c.seed));
-  RETURN_IF_ERROR(r.Read("device", "a string", &c.device));
-  RETURN_IF_ERROR(r.Read("mixed_precision", "true or false", &c.mixed_precision));
-  RETURN_IF_ERROR(r.Read("num_threads", "an integer", &c.num_threads));
-  RETURN_IF_ERROR(r.Read("eval_batch_tokens", "an integer", &c.eval_batch_tokens));
-  RETURN_IF_ERROR(r.Read("weights_dtype", "F32 or F16", &c.weights_dtype));
-  RETURN_IF_ERROR(r.RefuseUnknown());
+  RETURN_IF_ERROR(r.String("architecture", &c.architecture));
+  RETURN_IF_ERROR(r.String("model", &c.model));
+  RETURN_IF_ERROR(r.String("embeddings", &c.embeddings));
+  RETURN_IF_ERROR(r.Bool("train_embeddings", &c.train_embeddings));
+  RETURN_IF_ERROR(r.Int("char_dim", &c.char_dim));
+  RETURN_IF_ERROR(r.Int("char_filters", &c.char_filters));
+  RETURN_IF_ERROR(r.Int("char_kernel", &c.char_kernel));
+  RETURN_IF_ERROR(r.String("char_encoder", &c.char_encoder));
+  RETURN_IF_ERROR(r.Int("casing_dim", &c.casing_dim));
+  RETURN_IF_ERROR(r.Int("lstm_hidden", &c.lstm_hidden));
+  RETURN_IF_ERROR(r.Int("lstm_layers", &c.lstm_layers));
+  RETURN_IF_ERROR(r.Int("max_chars_per_word", &c.max_chars_per_word));
+  RETURN_IF_ERROR(r.String("entity_type", &c.entity_type));
+  RETURN_IF_ERROR(r.StringList("corpora", &c.corpora));
+  RETURN_IF_ERROR(r.String("corpus_root", &c.corpus_root));
+  RETURN_IF_ERROR(r.StringList("train_files", &c.train_files));
+  RETURN_IF_ERROR(r.StringList("dev_files", &c.dev_files));
+  RETURN_IF_ERROR(r.StringList("test_files", &c.test_files));
+  RETURN_IF_ERROR(r.String("scheme", &c.scheme));
+  RETURN_IF_ERROR(r.Bool("lowercase", &c.lowercase));
+  RETURN_IF_ERROR(r.String("model_repository", &c.model_repository));
+  RETURN_IF_ERROR(r.String("work_dir", &c.work_dir));
+  RETURN_IF_ERROR(r.Int("version", &c.version));
+  RETURN_IF_ERROR(r.Bool("promote", &c.promote));
+  RETURN_IF_ERROR(r.Int("epochs", &c.epochs));
+  RETURN_IF_ERROR(r.Int("batch_size", &c.batch_size));
+  RETURN_IF_ERROR(r.Int("gradient_accumulation", &c.gradient_accumulation));
+  RETURN_IF_ERROR(r.Number("learning_rate", &c.learning_rate));
+  RETURN_IF_ERROR(r.Number("weight_decay", &c.weight_decay));
+  RETURN_IF_ERROR(r.Number("warmup_ratio", &c.warmup_ratio));
+  RETURN_IF_ERROR(r.Number("adam_beta1", &c.adam_beta1));
+  RETURN_IF_ERROR(r.Number("adam_beta2", &c.adam_beta2));
+  RETURN_IF_ERROR(r.Number("adam_epsilon", &c.adam_epsilon));
+  RETURN_IF_ERROR(r.Number("max_grad_norm", &c.max_grad_norm));
+  RETURN_IF_ERROR(r.Number("dropout", &c.dropout));
+  RETURN_IF_ERROR(r.Int("max_seq_len", &c.max_seq_len));
+  int64_t seed = static_cast<int64_t>(c.seed);
+  RETURN_IF_ERROR(r.Int("seed", &seed, 0));
+  c.seed = static_cast<uint64_t>(seed);
+  RETURN_IF_ERROR(r.String("device", &c.device));
+  RETURN_IF_ERROR(r.Bool("mixed_precision", &c.mixed_precision));
+  RETURN_IF_ERROR(r.Int("num_threads", &c.num_threads));
+  RETURN_IF_ERROR(r.Int("eval_batch_tokens", &c.eval_batch_tokens));
+  RETURN_IF_ERROR(r.String("weights_dtype", &c.weights_dtype));
+  RETURN_IF_ERROR(r.Finish());
   RETURN_IF_ERROR(CheckRanges(c, r));
   if (c.work_dir.empty()) c.work_dir = (fs::path(c.model_repository) / c.entity_type / ".work").string();
   return c;
