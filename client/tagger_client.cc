@@ -11,8 +11,8 @@
 #include <unordered_set>
 
 #include "bioner/v1/tagger.grpc.pb.h"
-#include "client/convert.h"
 #include "core/util/file.h"
+#include "proto/convert.h"
 
 namespace bioner::client {
 namespace {
@@ -202,7 +202,7 @@ TaggerClient::Impl::Attempt TaggerClient::Impl::RunStream(
         ++in_flight;
       }
       v1::AnnotateStreamRequest req;
-      ToProtoRequest(docs[i], req.mutable_document());
+      wire::ToWire(docs[i], wire::Entities::kIgnore, req.mutable_document());
       for (const std::string& t : types) req.add_entity_types(t);
       if (!stream->Write(req)) break;  // the call is over; Finish() says why
     }
@@ -229,9 +229,9 @@ TaggerClient::Impl::Attempt TaggerClient::Impl::RunStream(
                                  resp.error().message()));
       continue;
     }
-    StatusOr<Document> doc = FromProtoResponse(resp.document());
+    StatusOr<Document> doc = wire::FromWire(resp.document(), wire::Entities::kRead);
     if (!doc.ok()) {
-      on_error(resp.id(), doc.status());
+      on_error(resp.id(), doc.status().WithContext("server response"));
       continue;
     }
     result.stop = on_document(std::move(doc).value());
