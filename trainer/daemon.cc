@@ -11,9 +11,9 @@
 #include <sstream>
 #include <thread>
 
+#include "core/train/progress.h"
 #include "core/util/file.h"
 #include "core/util/strings.h"
-#include "trainer/progress_json.h"
 
 namespace bioner::trainer {
 namespace {
@@ -255,26 +255,13 @@ void TrainerDaemon::FollowProgress() {
     // Only complete lines: the trainer may be writing the next one right now.
     while (std::getline(in, line) && !in.eof()) {
       r.progress_offset += line.size() + 1;
-      auto p = ParseProgressLine(line);
+      auto p = train::ParseProgressLine(line, folder_->ProgressPath(r.name));
       if (!p.ok()) {
         Log("job " + r.name + ": " + p.status().ToString());
         continue;
       }
       metrics_->SetProgress(*p);
-      status.epoch = p->epoch;
-      status.epochs = p->epochs;
-      status.step = p->step;
-      status.total_steps = p->total_steps;
-      if (p->event != train::TrainProgress::Event::kStart) {
-        status.train_loss = p->train_loss;
-        status.learning_rate = p->learning_rate;
-        status.tokens_per_second = p->tokens_per_second;
-      }
-      if (p->event == train::TrainProgress::Event::kEpoch) {
-        status.dev_precision = p->dev_precision;
-        status.dev_recall = p->dev_recall;
-        status.dev_f1 = p->dev_f1;
-      }
+      MergeProgress(*p, &status.progress);
       changed = true;
     }
   }

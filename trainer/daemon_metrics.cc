@@ -51,20 +51,20 @@ void DaemonMetrics::JobFinished(JobState outcome) {
 }
 
 void DaemonMetrics::ResetProgress() {
+  progress_ = train::TrainProgress();
   for (prometheus::Gauge* g :
        {epoch_, step_, total_steps_, train_loss_, dev_f1_, tokens_per_second_})
     g->Set(0);
 }
 
-void DaemonMetrics::SetProgress(const train::TrainProgress& p) {
-  epoch_->Set(p.epoch);
-  step_->Set(static_cast<double>(p.step));
-  total_steps_->Set(static_cast<double>(p.total_steps));
-  if (p.event != train::TrainProgress::Event::kStart) {
-    train_loss_->Set(p.train_loss);
-    tokens_per_second_->Set(p.tokens_per_second);
-  }
-  if (p.event == train::TrainProgress::Event::kEpoch) dev_f1_->Set(p.dev_f1);
+void DaemonMetrics::SetProgress(const train::TrainProgress& line) {
+  MergeProgress(line, &progress_);
+  epoch_->Set(progress_.epoch);
+  step_->Set(static_cast<double>(progress_.step));
+  total_steps_->Set(static_cast<double>(progress_.total_steps));
+  train_loss_->Set(progress_.train_loss);
+  tokens_per_second_->Set(progress_.tokens_per_second);
+  dev_f1_->Set(progress_.dev_f1);
 }
 
 }  // namespace bioner::trainer

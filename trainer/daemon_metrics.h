@@ -10,7 +10,8 @@
 //                                                       gauges of the running (or last) job
 //
 // Thread safety: prometheus-cpp metrics are thread-safe; the registry is scraped by the
-// metrics endpoint's thread while the daemon thread updates.
+// metrics endpoint's thread while the daemon thread updates. The methods are called by one
+// thread (the daemon's).
 #ifndef BIONER_TRAINER_DAEMON_METRICS_H_
 #define BIONER_TRAINER_DAEMON_METRICS_H_
 
@@ -21,7 +22,7 @@
 #include <map>
 #include <memory>
 
-#include "core/train/trainer.h"
+#include "core/train/progress.h"
 #include "trainer/job_status.h"
 
 namespace bioner::trainer {
@@ -34,7 +35,9 @@ class DaemonMetrics {
   void JobFinished(JobState outcome);                        // succeeded, failed or cancelled
   // A job starts: the gauges of the running job go to 0.
   void ResetProgress();
-  void SetProgress(const train::TrainProgress& p);
+  // One more --progress line of the running job, merged as its status merges it
+  // (MergeProgress, trainer/job_status.h).
+  void SetProgress(const train::TrainProgress& line);
 
  private:
   std::shared_ptr<prometheus::Registry> registry_;
@@ -46,6 +49,7 @@ class DaemonMetrics {
   prometheus::Gauge* train_loss_;
   prometheus::Gauge* dev_f1_;
   prometheus::Gauge* tokens_per_second_;
+  train::TrainProgress progress_;  // of the running job since ResetProgress; daemon thread only
 };
 
 }  // namespace bioner::trainer

@@ -42,6 +42,28 @@ StatusOr<JobState> ParseJobState(const std::string& name) {
   return InvalidArgument("unknown job state '" + name + "'");
 }
 
+void MergeProgress(const train::TrainProgress& line, train::TrainProgress* merged) {
+  using Event = train::TrainProgress::Event;
+  train::TrainProgress& m = *merged;
+  m.event = line.event;
+  m.epoch = line.epoch;
+  m.epochs = line.epochs;
+  m.step = line.step;
+  m.total_steps = line.total_steps;
+  if (line.event != Event::kStart) {
+    m.train_loss = line.train_loss;
+    m.learning_rate = line.learning_rate;
+    m.tokens_per_second = line.tokens_per_second;
+  }
+  if (line.event == Event::kEpoch) {
+    m.dev_loss = line.dev_loss;
+    m.dev_precision = line.dev_precision;
+    m.dev_recall = line.dev_recall;
+    m.dev_f1 = line.dev_f1;
+    m.seconds = line.seconds;
+  }
+}
+
 std::string JobStatusToJson(const JobStatus& s) {
   json j = {{"name", s.name},
             {"state", JobStateName(s.state)},
@@ -50,16 +72,6 @@ std::string JobStatusToJson(const JobStatus& s) {
             {"finished_at", s.finished_at},
             {"pid", s.pid},
             {"attempts", s.attempts},
-            {"epoch", s.epoch},
-            {"epochs", s.epochs},
-            {"step", s.step},
-            {"total_steps", s.total_steps},
-            {"train_loss", Num(s.train_loss)},
-            {"learning_rate", Num(s.learning_rate)},
-            {"tokens_per_second", Num(s.tokens_per_second)},
-            {"dev_precision", Num(s.dev_precision)},
-            {"dev_recall", Num(s.dev_recall)},
-            {"dev_f1", Num(s.dev_f1)},
             {"version", s.version},
             {"version_dir", s.version_dir},
             {"selected_epoch", s.selected_epoch},
@@ -69,6 +81,9 @@ std::string JobStatusToJson(const JobStatus& s) {
             {"promoted", s.promoted},
             {"promotion", s.promotion},
             {"error", s.error}};
+  // Every key, whatever the last line's event: the dev scores of the last finished epoch
+  // stay in the status while the next epoch's steps come in.
+  train::ProgressToJson(s.progress, &j, train::ProgressKeys::kAll);
   return j.dump(2) + "\n";
 }
 
@@ -84,16 +99,9 @@ StatusOr<JobStatus> ParseJobStatus(const std::string& text, const std::string& s
     s.finished_at = j.value("finished_at", "");
     s.pid = j.value("pid", int64_t{0});
     s.attempts = j.value("attempts", 0);
-    s.epoch = j.value("epoch", 0);
-    s.epochs = j.value("epochs", 0);
-    s.step = j.value("step", int64_t{0});
-    s.total_steps = j.value("total_steps", int64_t{0});
-    s.train_loss = GetNum(j, "train_loss");
-    s.learning_rate = GetNum(j, "learning_rate");
-    s.tokens_per_second = GetNum(j, "tokens_per_second");
-    s.dev_precision = GetNum(j, "dev_precision");
-    s.dev_recall = GetNum(j, "dev_recall");
-    s.dev_f1 = GetNum(j, "dev_f1");
+    // A status written before it held the whole record has no "event": as a queued job's.
+    ASSIGN_OR_RETURN(s.progress,
+                     train::ProgressFromJson(j, source, train::TrainProgress::Event::kStart));
     s.version = j.value("version", int64_t{0});
     s.version_dir = j.value("version_dir", "");
     s.selected_epoch = j.value("selected_epoch", 0);

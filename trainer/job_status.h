@@ -1,6 +1,8 @@
 // JobStatus: what `JOBS/status/<name>.json` says about one job of the trainer daemon, kept
 // current while it runs (docs/TRAINING.md, "The daemon"). Times are UTC, ISO 8601; numbers
 // of a state not reached yet are 0; `error` is empty unless the job failed or was cancelled.
+// The training progress is the trainer's own record (core/train/progress.h), merged from its
+// --progress lines by MergeProgress and written as flat keys beside the job's own.
 //
 // Plain values and stateless functions; thread-safe.
 #ifndef BIONER_TRAINER_JOB_STATUS_H_
@@ -9,6 +11,7 @@
 #include <cstdint>
 #include <string>
 
+#include "core/train/progress.h"
 #include "core/util/status.h"
 
 namespace bioner::trainer {
@@ -27,10 +30,7 @@ struct JobStatus {
   std::string queued_at, started_at, finished_at;
   int64_t pid = 0;   // of the trainer process while running
   int attempts = 0;  // starts (a job resumed after a daemon restart counts again)
-  int epoch = 0, epochs = 0;
-  int64_t step = 0, total_steps = 0;
-  double train_loss = 0, learning_rate = 0, tokens_per_second = 0;
-  double dev_precision = 0, dev_recall = 0, dev_f1 = 0;  // of the last finished epoch
+  train::TrainProgress progress;  // every line so far merged (MergeProgress)
   // From the trainer's summary once it succeeded:
   int64_t version = 0;
   std::string version_dir;
@@ -40,6 +40,12 @@ struct JobStatus {
   std::string promotion;
   std::string error;
 };
+
+// What a status knows after one more progress line: the counters (epoch, epochs, step,
+// total_steps) and the event of every line; the loss, learning rate and throughput of step and
+// epoch lines (a start line has measured none, so the last ones stay); the dev scores and the
+// epoch's seconds of epoch lines only, so that they stay those of the last finished epoch.
+void MergeProgress(const train::TrainProgress& line, train::TrainProgress* merged);
 
 std::string JobStatusToJson(const JobStatus& s);  // pretty-printed, with a final newline
 StatusOr<JobStatus> ParseJobStatus(const std::string& json_text, const std::string& source);

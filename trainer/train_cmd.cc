@@ -6,12 +6,12 @@
 #include <nlohmann/json.hpp>
 
 #include "core/repository/repository.h"
+#include "core/train/progress.h"
 #include "core/train/train_config.h"
 #include "core/train/trainer.h"
 #include "core/util/args.h"
 #include "trainer/commands.h"
 #include "trainer/exit_code.h"
-#include "trainer/progress_json.h"
 
 namespace bioner::trainer {
 namespace {
@@ -55,7 +55,7 @@ int RunTrain(int argc, char** argv) {
     options.progress = [&progress, every](const train::TrainProgress& p) {
       const bool step = p.event == train::TrainProgress::Event::kStep;
       if (step && p.step % every != 0 && p.step != p.total_steps) return;
-      progress << ProgressJsonLine(p) << '\n' << std::flush;  // one write per line
+      progress << train::ProgressJsonLine(p) << '\n' << std::flush;  // one write per line
     };
   }
   auto out = train::Train(*config, options);

@@ -5,6 +5,7 @@
 #include <chrono>
 #include <cmath>
 #include <filesystem>
+#include <optional>
 #include <random>
 #include <sstream>
 
@@ -263,165 +264,243 @@ Status CheckPretrainConfig(const PretrainConfig& c) {
   return Status::Ok();
 }
 
-StatusOr<PretrainOutcome> Pretrain(const PretrainConfig& c, const ExcludedIds& excluded, std::ostream* log) {
-  RETURN_IF_ERROR(CheckPretrainConfig(c));
-  PretrainOutcome outcome;
+namespace {
+
+// pretrain_report.json: what was trained on what, and how it went (below PretrainRun).
+nlohmann::json PretrainReport(const PretrainConfig& c, const PretrainOutcome& outcome, const Data& data,
+                              const ExcludedIds& excluded);
+
+// One Pretrain() call: the state its phases share, and the phases, which Pretrain() below
+// calls in order. torch's global RNG is drawn by BuildModel (initial weights) and by the steps
+// (dropout), the masks by rng_ alone, so the phases keep the order of the draws.
+class PretrainRun {
+ public:
+  PretrainRun(const PretrainConfig& c, const ExcludedIds& excluded, std::ostream* log)
+      : c_(c), excluded_(excluded), log_(log), rng_(c.seed) {}
+
+  // Threads, torch's seed and the tokenizer (its vocabulary must have [MASK]).
+  Status Prepare();
+  // The encoder and its MLM head: fresh from the config, or c.model's (with its head if it has
+  // one); the count of parameters.
+  Status BuildModel();
+  // The training and held-out windows of the texts.
+  Status ReadWindows();
+  // AdamW over encoder and head for c.steps steps (fewer past max_minutes): a log line every
+  // log_interval steps, the held-out loss and accuracy every eval_interval.
+  Status TrainSteps();
+  // The checkpoint folder with pretrain_log.jsonl and pretrain_report.json, published by one
+  // rename.
+  Status PublishCheckpoint();
+  const PretrainOutcome& outcome() const { return outcome_; }
+
+ private:
+  // The steps since the last log line.
+  struct LogWindow {
+    double loss = 0, predictions = 0;
+    long tokens = 0;
+    std::chrono::steady_clock::time_point started;
+  };
+
+  // The next batch_size windows of the shuffled order (a new shuffle when too few are left).
+  MaskedBatch NextBatch();
+  // One optimizer step on `mb` at `lr`.
+  void Step(const MaskedBatch& mb, double lr, const std::vector<torch::Tensor>& params);
+  // The log line after `steps` steps (with the held-out scores if `evaluate`); a new window.
+  void LogProgress(int64_t steps, double lr, bool evaluate);
+
+  const PretrainConfig& c_;
+  const ExcludedIds& excluded_;
+  std::ostream* log_;
+  std::optional<text::BertTokenizer> tok_;
+  BertConfig config_;
+  std::string vocab_txt_;
+  BertNerModel model_{nullptr};
+  MlmHead head_{nullptr};
+  Data data_;
+  std::unique_ptr<torch::optim::AdamW> opt_;
+  std::mt19937_64 rng_;        // shuffles and masks
+  std::vector<size_t> order_;  // of the training windows
+  size_t cursor_ = 0;          // into order_
+  LogWindow window_;
+  long total_tokens_ = 0;
+  EvalResult last_eval_;
+  std::ostringstream log_jsonl_;
+  PretrainOutcome outcome_;
+};
+
+Status PretrainRun::Prepare() {
   RETURN_IF_ERROR(GuardTorch("threads", [&] {
-    if (c.num_threads > 0) at::set_num_threads(c.num_threads);
-    torch::manual_seed(c.seed);
+    if (c_.num_threads > 0) at::set_num_threads(c_.num_threads);
+    torch::manual_seed(c_.seed);
     return Status::Ok();
   }));
-  ASSIGN_OR_RETURN(text::BertTokenizer tok, MakeTokenizer(c));
-  const text::Vocab& vocab = tok.vocab();
-  if (vocab.mask_id() == text::Vocab::kAbsent) return InvalidArgument("the vocabulary has no [MASK] token");
+  ASSIGN_OR_RETURN(tok_, MakeTokenizer(c_));
+  if (tok_->vocab().mask_id() == text::Vocab::kAbsent) return InvalidArgument("the vocabulary has no [MASK] token");
+  return Status::Ok();
+}
 
-  // --- model and head
-  BertConfig config;
-  std::string vocab_txt;
-  if (!c.model.empty()) {
-    ASSIGN_OR_RETURN(model_internal::LoadedModel loaded, model_internal::LoadModelFolder(c.model, c10::Device(c10::kCPU)));
-    config = loaded.config;
-    vocab_txt = loaded.vocab_txt;
+Status PretrainRun::BuildModel() {
+  const text::Vocab& vocab = tok_->vocab();
+  if (!c_.model.empty()) {
+    ASSIGN_OR_RETURN(model_internal::LoadedModel loaded, model_internal::LoadModelFolder(c_.model, c10::Device(c10::kCPU)));
+    config_ = loaded.config;
+    vocab_txt_ = loaded.vocab_txt;
   } else {
-    config.vocab_size = vocab.size();
-    config.hidden_size = c.hidden_size;
-    config.num_hidden_layers = c.num_layers;
-    config.num_attention_heads = c.num_heads;
-    config.intermediate_size = c.intermediate_size;
-    config.max_position_embeddings = c.max_position_embeddings;
-    config.pad_token_id = vocab.pad_id();
-    ASSIGN_OR_RETURN(vocab_txt, ReadFile(c.vocab));
+    config_.vocab_size = vocab.size();
+    config_.hidden_size = c_.hidden_size;
+    config_.num_hidden_layers = c_.num_layers;
+    config_.num_attention_heads = c_.num_heads;
+    config_.intermediate_size = c_.intermediate_size;
+    config_.max_position_embeddings = c_.max_position_embeddings;
+    config_.pad_token_id = vocab.pad_id();
+    ASSIGN_OR_RETURN(vocab_txt_, ReadFile(c_.vocab));
   }
-  config.labels.clear();  // an encoder; a checkpoint's classifier is not pretrained
-  config.hidden_dropout_prob = config.attention_probs_dropout_prob = c.dropout;
-  RETURN_IF_ERROR(ValidateBertConfig(config, "pretrain"));
-  if (c.max_seq_len > config.max_position_embeddings) {
-    return InvalidArgument("--max-seq-len " + std::to_string(c.max_seq_len) + " exceeds the model's " +
-                           std::to_string(config.max_position_embeddings) + " positions");
+  config_.labels.clear();  // an encoder; a checkpoint's classifier is not pretrained
+  config_.hidden_dropout_prob = config_.attention_probs_dropout_prob = c_.dropout;
+  RETURN_IF_ERROR(ValidateBertConfig(config_, "pretrain"));
+  if (c_.max_seq_len > config_.max_position_embeddings) {
+    return InvalidArgument("--max-seq-len " + std::to_string(c_.max_seq_len) + " exceeds the model's " +
+                           std::to_string(config_.max_position_embeddings) + " positions");
   }
-  BertNerModel model(nullptr);
-  MlmHead head(nullptr);
   bool head_loaded = false;
   RETURN_IF_ERROR(GuardTorch("model", [&]() -> Status {
-    model = BertNerModel(config);
-    model_internal::InitBertWeights(*model, c.seed);
-    if (!c.model.empty()) {
-      ASSIGN_OR_RETURN(SafetensorsFile file, SafetensorsFile::Open((fs::path(c.model) / "model.safetensors").string()));
-      RETURN_IF_ERROR(model_internal::LoadWeights(file, *model));
+    model_ = BertNerModel(config_);
+    model_internal::InitBertWeights(*model_, c_.seed);
+    if (!c_.model.empty()) {
+      ASSIGN_OR_RETURN(SafetensorsFile file, SafetensorsFile::Open((fs::path(c_.model) / "model.safetensors").string()));
+      RETURN_IF_ERROR(model_internal::LoadWeights(file, *model_));
     }
-    head = MlmHead(config.hidden_size, config.vocab_size, config.layer_norm_eps);
+    head_ = MlmHead(config_.hidden_size, config_.vocab_size, config_.layer_norm_eps);
     {
       torch::NoGradGuard no_grad;
-      head->dense->weight.normal_(0, config.initializer_range);
-      head->dense->bias.zero_();
+      head_->dense->weight.normal_(0, config_.initializer_range);
+      head_->dense->bias.zero_();
     }
-    if (!c.model.empty()) RETURN_IF_ERROR(LoadHead(c.model, head, &head_loaded));
+    if (!c_.model.empty()) RETURN_IF_ERROR(LoadHead(c_.model, head_, &head_loaded));
     return Status::Ok();
   }));
-  for (const auto& p : model->parameters()) outcome.parameters += p.numel();
-  if (log) {
-    *log << "pretrain: " << (c.model.empty() ? "fresh model" : "continuing " + c.model) << ", "
-         << outcome.parameters << " encoder parameters, vocab " << config.vocab_size << ", "
-         << (head_loaded ? "MLM head from the checkpoint" : "fresh MLM head") << std::endl;
+  for (const auto& p : model_->parameters()) outcome_.parameters += p.numel();
+  if (log_) {
+    *log_ << "pretrain: " << (c_.model.empty() ? "fresh model" : "continuing " + c_.model) << ", "
+          << outcome_.parameters << " encoder parameters, vocab " << config_.vocab_size << ", "
+          << (head_loaded ? "MLM head from the checkpoint" : "fresh MLM head") << std::endl;
   }
+  return Status::Ok();
+}
 
-  // --- data
+Status PretrainRun::ReadWindows() {
   const auto t_data = std::chrono::steady_clock::now();
-  ASSIGN_OR_RETURN(Data data, LoadData(c, excluded, tok, log));
-  outcome.text_stats = data.stats;
-  outcome.windows = static_cast<long>(data.train.at.size());
-  outcome.eval_windows = static_cast<long>(data.eval.at.size());
-  if (data.train.at.empty()) return FailedPrecondition("no training text left after exclusion");
-  if (log) {
-    *log << "pretrain: " << DescribeTextStats(data.stats, excluded) << "\npretrain: " << data.train.at.size()
-         << " training windows (" << data.train.ids.size() << " tokens), " << data.eval.at.size()
-         << " held-out windows; tokenized in "
-         << std::chrono::duration<double>(std::chrono::steady_clock::now() - t_data).count() << " s" << std::endl;
+  ASSIGN_OR_RETURN(data_, LoadData(c_, excluded_, *tok_, log_));
+  outcome_.text_stats = data_.stats;
+  outcome_.windows = static_cast<long>(data_.train.at.size());
+  outcome_.eval_windows = static_cast<long>(data_.eval.at.size());
+  if (data_.train.at.empty()) return FailedPrecondition("no training text left after exclusion");
+  if (log_) {
+    *log_ << "pretrain: " << DescribeTextStats(data_.stats, excluded_) << "\npretrain: " << data_.train.at.size()
+          << " training windows (" << data_.train.ids.size() << " tokens), " << data_.eval.at.size()
+          << " held-out windows; tokenized in "
+          << std::chrono::duration<double>(std::chrono::steady_clock::now() - t_data).count() << " s" << std::endl;
   }
+  return Status::Ok();
+}
 
-  // --- optimisation
-  torch::OrderedDict<std::string, torch::Tensor> named = model->named_parameters();
-  for (const auto& p : head->named_parameters()) named.insert(kHeadPrefix + p.key(), p.value());
-  std::vector<torch::Tensor> params = named.values();
-  std::unique_ptr<torch::optim::AdamW> opt;
+Status PretrainRun::TrainSteps() {
+  torch::OrderedDict<std::string, torch::Tensor> named = model_->named_parameters();
+  for (const auto& p : head_->named_parameters()) named.insert(kHeadPrefix + p.key(), p.value());
+  const std::vector<torch::Tensor> params = named.values();
   RETURN_IF_ERROR(GuardTorch("optimizer", [&] {
-    opt = MakeAdamW(named, {c.learning_rate, 0.9, 0.999, 1e-6, c.weight_decay});
+    opt_ = MakeAdamW(named, {c_.learning_rate, 0.9, 0.999, 1e-6, c_.weight_decay});
     return Status::Ok();
   }));
-  const int64_t warmup = static_cast<int64_t>(std::llround(c.warmup_ratio * static_cast<double>(c.steps)));
-  std::mt19937_64 rng(c.seed);
-  std::vector<size_t> order(data.train.at.size());
-  size_t cursor = order.size();  // reshuffle on first use
-  std::ostringstream log_jsonl;
-  double window_loss = 0, window_n = 0;
-  long window_tokens = 0, total_tokens = 0;
+  const int64_t warmup = static_cast<int64_t>(std::llround(c_.warmup_ratio * static_cast<double>(c_.steps)));
+  order_.resize(data_.train.at.size());
+  cursor_ = order_.size();  // reshuffle on first use
   const auto t0 = std::chrono::steady_clock::now();
-  auto t_window = t0;
-  EvalResult last_eval;
+  window_.started = t0;
   RETURN_IF_ERROR(GuardTorch("pretraining", [&]() -> Status {
-    model->train();
-    head->train();
-    for (int64_t step = 0; step < c.steps; ++step) {
-      if (cursor + static_cast<size_t>(c.batch_size) > order.size()) {
-        for (size_t i = 0; i < order.size(); ++i) order[i] = i;
-        for (size_t i = order.size(); i > 1; --i) std::swap(order[i - 1], order[rng() % i]);
-        cursor = 0;
-      }
-      const size_t to = std::min(order.size(), cursor + static_cast<size_t>(c.batch_size));
-      MaskedBatch mb = MakeMasked(data.train, order, cursor, to, vocab, c.mask_probability, rng);
-      cursor = to;
-      auto [sum, correct] = MlmLoss(model, head, mb);
-      const double n = static_cast<double>(mb.targets.size(0));
-      (sum / n).backward();
-      if (c.max_grad_norm > 0) torch::nn::utils::clip_grad_norm_(params, c.max_grad_norm);
-      const double lr = c.learning_rate * LinearWarmupDecay(step, warmup, c.steps);
-      SetLearningRate(*opt, lr);
-      opt->step();
-      opt->zero_grad();
-      window_loss += sum.item<double>();
-      window_n += n;
-      window_tokens += mb.tokens;
-      total_tokens += mb.tokens;
-      outcome.steps_done = step + 1;
-      const bool last = step + 1 == c.steps;
+    model_->train();
+    head_->train();
+    for (int64_t step = 0; step < c_.steps; ++step) {
+      const MaskedBatch mb = NextBatch();
+      const double lr = c_.learning_rate * LinearWarmupDecay(step, warmup, c_.steps);
+      Step(mb, lr, params);
+      outcome_.steps_done = step + 1;
+      const bool last = step + 1 == c_.steps;
       const double elapsed = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
-      const bool out_of_time = c.max_minutes > 0 && elapsed > c.max_minutes * 60;
-      if ((step + 1) % c.log_interval == 0 || last || out_of_time) {
-        const auto now = std::chrono::steady_clock::now();
-        const double secs = std::chrono::duration<double>(now - t_window).count();
-        const double tps = secs > 0 ? window_tokens / secs : 0;
-        const bool eval_now = (step + 1) % c.eval_interval == 0 || last || out_of_time;
-        if (eval_now && !data.eval.at.empty()) last_eval = Evaluate(model, head, data.eval, c, vocab);
-        outcome.final_train_loss = window_loss / std::max(1.0, window_n);
-        const std::string line = LogLine(step + 1, outcome.final_train_loss, lr, tps, eval_now ? &last_eval : nullptr);
-        log_jsonl << line << "\n";
-        if (log) *log << "pretrain: " << line << std::endl;
-        window_loss = window_n = 0;
-        window_tokens = 0;
-        t_window = std::chrono::steady_clock::now();
+      const bool out_of_time = c_.max_minutes > 0 && elapsed > c_.max_minutes * 60;
+      if ((step + 1) % c_.log_interval == 0 || last || out_of_time) {
+        LogProgress(step + 1, lr, (step + 1) % c_.eval_interval == 0 || last || out_of_time);
       }
       if (out_of_time) break;
     }
     return Status::Ok();
   }));
-  outcome.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
-  outcome.tokens_per_second = outcome.seconds > 0 ? total_tokens / outcome.seconds : 0;
-  outcome.tokens = total_tokens;
-  outcome.eval_loss = last_eval.loss;
-  outcome.eval_accuracy = last_eval.accuracy;
+  outcome_.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  outcome_.tokens_per_second = outcome_.seconds > 0 ? total_tokens_ / outcome_.seconds : 0;
+  outcome_.tokens = total_tokens_;
+  outcome_.eval_loss = last_eval_.loss;
+  outcome_.eval_accuracy = last_eval_.accuracy;
+  return Status::Ok();
+}
 
-  // --- the checkpoint, published by one rename
-  const fs::path out(c.out);
+MaskedBatch PretrainRun::NextBatch() {
+  if (cursor_ + static_cast<size_t>(c_.batch_size) > order_.size()) {
+    for (size_t i = 0; i < order_.size(); ++i) order_[i] = i;
+    for (size_t i = order_.size(); i > 1; --i) std::swap(order_[i - 1], order_[rng_() % i]);
+    cursor_ = 0;
+  }
+  const size_t to = std::min(order_.size(), cursor_ + static_cast<size_t>(c_.batch_size));
+  MaskedBatch mb = MakeMasked(data_.train, order_, cursor_, to, tok_->vocab(), c_.mask_probability, rng_);
+  cursor_ = to;
+  return mb;
+}
+
+void PretrainRun::Step(const MaskedBatch& mb, double lr, const std::vector<torch::Tensor>& params) {
+  auto [sum, correct] = MlmLoss(model_, head_, mb);
+  const double n = static_cast<double>(mb.targets.size(0));
+  (sum / n).backward();
+  if (c_.max_grad_norm > 0) torch::nn::utils::clip_grad_norm_(params, c_.max_grad_norm);
+  SetLearningRate(*opt_, lr);
+  opt_->step();
+  opt_->zero_grad();
+  window_.loss += sum.item<double>();
+  window_.predictions += n;
+  window_.tokens += mb.tokens;
+  total_tokens_ += mb.tokens;
+}
+
+void PretrainRun::LogProgress(int64_t steps, double lr, bool evaluate) {
+  const auto now = std::chrono::steady_clock::now();
+  const double secs = std::chrono::duration<double>(now - window_.started).count();
+  const double tps = secs > 0 ? window_.tokens / secs : 0;
+  if (evaluate && !data_.eval.at.empty()) last_eval_ = Evaluate(model_, head_, data_.eval, c_, tok_->vocab());
+  outcome_.final_train_loss = window_.loss / std::max(1.0, window_.predictions);
+  const std::string line = LogLine(steps, outcome_.final_train_loss, lr, tps, evaluate ? &last_eval_ : nullptr);
+  log_jsonl_ << line << "\n";
+  if (log_) *log_ << "pretrain: " << line << std::endl;
+  window_ = LogWindow();
+  window_.started = std::chrono::steady_clock::now();
+}
+
+Status PretrainRun::PublishCheckpoint() {
+  const fs::path out(c_.out);
   const std::string tmp = TempDir(out.parent_path().empty() ? "." : out.parent_path().string(),
                                   out.filename().string());
   std::error_code ec;
   fs::remove_all(tmp, ec);
   std::vector<std::pair<std::string, at::Tensor>> extra;
-  for (const auto& p : head->named_parameters()) extra.emplace_back(kHeadPrefix + p.key(), p.value());
-  RETURN_IF_ERROR(model_internal::SaveModelFolder(*model, vocab_txt, tmp, extra));
-  RETURN_IF_ERROR(model_internal::WriteTokenizerConfig(tmp, tok.options().lowercase));
-  RETURN_IF_ERROR(WriteFileAtomic((fs::path(tmp) / "pretrain_log.jsonl").string(), log_jsonl.str()));
-  nlohmann::json report = {
+  for (const auto& p : head_->named_parameters()) extra.emplace_back(kHeadPrefix + p.key(), p.value());
+  RETURN_IF_ERROR(model_internal::SaveModelFolder(*model_, vocab_txt_, tmp, extra));
+  RETURN_IF_ERROR(model_internal::WriteTokenizerConfig(tmp, tok_->options().lowercase));
+  RETURN_IF_ERROR(WriteFileAtomic((fs::path(tmp) / "pretrain_log.jsonl").string(), log_jsonl_.str()));
+  const nlohmann::json report = PretrainReport(c_, outcome_, data_, excluded_);
+  RETURN_IF_ERROR(WriteFileAtomic((fs::path(tmp) / "pretrain_report.json").string(), report.dump(2) + "\n"));
+  return Publish(tmp, c_.out, PublishMode::kReplace);
+}
+
+nlohmann::json PretrainReport(const PretrainConfig& c, const PretrainOutcome& outcome, const Data& data,
+                              const ExcludedIds& excluded) {
+  return {
       {"steps", outcome.steps_done},
       {"steps_planned", c.steps},
       {"batch_size", c.batch_size},
@@ -447,9 +526,19 @@ StatusOr<PretrainOutcome> Pretrain(const PretrainConfig& c, const ExcludedIds& e
       {"exclusion_sources", excluded.sources},
       {"from_model", c.model},
   };
-  RETURN_IF_ERROR(WriteFileAtomic((fs::path(tmp) / "pretrain_report.json").string(), report.dump(2) + "\n"));
-  RETURN_IF_ERROR(Publish(tmp, c.out, PublishMode::kReplace));
-  return outcome;
+}
+
+}  // namespace
+
+StatusOr<PretrainOutcome> Pretrain(const PretrainConfig& c, const ExcludedIds& excluded, std::ostream* log) {
+  RETURN_IF_ERROR(CheckPretrainConfig(c));
+  PretrainRun run(c, excluded, log);
+  RETURN_IF_ERROR(run.Prepare());
+  RETURN_IF_ERROR(run.BuildModel());
+  RETURN_IF_ERROR(run.ReadWindows());
+  RETURN_IF_ERROR(run.TrainSteps());
+  RETURN_IF_ERROR(run.PublishCheckpoint());
+  return run.outcome();
 }
 
 }  // namespace bioner::train

@@ -7,48 +7,33 @@
 #include "core/train/svg.h"
 
 namespace bioner::train {
+namespace {
 
-std::string EpochRecordToJson(const EpochRecord& r) {
-  nlohmann::json j = {{"epoch", r.epoch},
-                      {"step", r.step},
-                      {"learning_rate", r.learning_rate},
-                      {"train_loss", r.train_loss},
-                      {"dev_loss", r.dev_loss},
-                      {"dev_precision", r.dev_precision},
-                      {"dev_recall", r.dev_recall},
-                      {"dev_f1", r.dev_f1},
-                      {"seconds", r.seconds},
-                      {"tokens_per_second", r.tokens_per_second}};
-  return j.dump();
-}
+// Everything an epoch measures; see EpochRecordFromJson for the keys left out.
+const std::vector<std::string> kEpochKeys = {
+    "epoch",  "step",          "learning_rate", "train_loss", "dev_loss",
+    "dev_f1", "dev_precision", "dev_recall",    "seconds",    "tokens_per_second"};
 
-StatusOr<EpochRecord> ParseEpochRecord(std::string_view line, const std::string& source) {
-  EpochRecord r;
-  try {
-    const auto j = nlohmann::json::parse(line);
-    r.epoch = j.at("epoch").get<int>();
-    r.step = j.at("step").get<int64_t>();
-    r.learning_rate = j.at("learning_rate").get<double>();
-    r.train_loss = j.at("train_loss").get<double>();
-    r.dev_loss = j.at("dev_loss").get<double>();
-    r.dev_precision = j.at("dev_precision").get<double>();
-    r.dev_recall = j.at("dev_recall").get<double>();
-    r.dev_f1 = j.at("dev_f1").get<double>();
-    r.seconds = j.at("seconds").get<double>();
-    r.tokens_per_second = j.at("tokens_per_second").get<double>();
-  } catch (const std::exception& e) {
-    return InvalidArgument(source + ": bad training log record: " + e.what());
+}  // namespace
+
+StatusOr<TrainProgress> EpochRecordFromJson(const nlohmann::json& j, const std::string& source) {
+  ASSIGN_OR_RETURN(TrainProgress r,
+                   ProgressFromJson(j, source, TrainProgress::Event::kEpoch, kEpochKeys));
+  if (r.event != TrainProgress::Event::kEpoch) {
+    return InvalidArgument(source + ": a training log record must be an epoch's, not a " +
+                           EventName(r.event) + " record");
   }
   return r;
 }
 
-std::string TrainLogJsonl(const std::vector<EpochRecord>& records) {
+std::string TrainLogJsonl(const std::vector<TrainProgress>& records) {
   std::string out;
-  for (const auto& r : records) out += EpochRecordToJson(r) + "\n";
+  for (const auto& r : records) out += ProgressJsonLine(r) + "\n";
   return out;
 }
 
-std::string TrainSummaryMarkdown(const std::string& title, const std::vector<EpochRecord>& records, int best_epoch) {
+std::string TrainSummaryMarkdown(const std::string& title,
+                                 const std::vector<TrainProgress>& records, int best_epoch) {
   std::string out = "# " + title + "\n\n";
   out += "| epoch | step | lr | train loss | dev loss | dev P | dev R | dev F1 | s | tokens/s |\n";
   out += "| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |\n";
@@ -64,7 +49,7 @@ std::string TrainSummaryMarkdown(const std::string& title, const std::vector<Epo
   return out;
 }
 
-std::string LearningCurvesSvg(const std::vector<EpochRecord>& records) {
+std::string LearningCurvesSvg(const std::vector<TrainProgress>& records) {
   Series train{"train loss", "#1f77b4", {}, {}}, dev{"dev loss", "#d62728", {}, {}};
   Series p{"dev P", "#2ca02c", {}, {}}, r{"dev R", "#9467bd", {}, {}}, f{"dev F1", "#ff7f0e", {}, {}};
   for (const auto& e : records) {

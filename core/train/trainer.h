@@ -28,31 +28,17 @@
 #include <string>
 
 #include "core/repository/repository.h"
+#include "core/train/progress.h"
 #include "core/train/train_config.h"
 #include "core/util/status.h"
 
 namespace bioner::train {
 
-// A progress report of Train(): kStart once the step count is known (after a resume: the
-// resumed epoch and step), kStep after every optimizer step, kEpoch after every epoch's dev
-// evaluation.
-struct TrainProgress {
-  enum class Event { kStart, kStep, kEpoch };
-  Event event = Event::kStart;
-  int epoch = 0;                   // the epoch being trained (kStart: the last one done)
-  int epochs = 0;                  // config.epochs
-  int64_t step = 0;                // optimizer steps done, over all epochs
-  int64_t total_steps = 0;
-  double train_loss = 0;           // mean over the epoch's labelled tokens so far
-  double learning_rate = 0;        // of the last step
-  double tokens_per_second = 0;    // of the epoch so far (padding excluded)
-  double dev_loss = 0, dev_precision = 0, dev_recall = 0, dev_f1 = 0;  // kEpoch only
-};
-
 struct TrainOptions {
   bool force = false;            // promote even if the quality gate refuses
   std::ostream* log = nullptr;   // progress lines; null: silent
-  // Called on the training thread (keep it cheap; it must not throw); empty: no reports.
+  // Called with every TrainProgress (core/train/progress.h) on the training thread (keep it
+  // cheap; it must not throw); empty: no reports.
   std::function<void(const TrainProgress&)> progress;
 };
 

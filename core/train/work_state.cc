@@ -6,6 +6,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "core/train/train_log.h"
 #include "core/util/file.h"
 
 namespace bioner::train {
@@ -18,7 +19,11 @@ using json = nlohmann::json;
 
 std::string WorkStateToJson(const WorkState& s) {
   json records = json::array();
-  for (const auto& r : s.records) records.push_back(json::parse(EpochRecordToJson(r)));
+  for (const auto& r : s.records) {
+    json record = json::object();
+    ProgressToJson(r, &record);
+    records.push_back(std::move(record));
+  }
   json j = {{"epoch", s.epoch},         {"step", s.step},       {"best_epoch", s.best_epoch},
             {"best_f1", s.best_f1},     {"records", records},   {"config", s.config_json}};
   return j.dump(1) + "\n";
@@ -34,8 +39,8 @@ StatusOr<WorkState> ParseWorkState(const std::string& text, const std::string& s
     s.best_f1 = j.at("best_f1").get<double>();
     s.config_json = j.at("config").get<std::string>();
     for (const auto& r : j.at("records")) {
-      ASSIGN_OR_RETURN(EpochRecord rec, ParseEpochRecord(r.dump(), source));
-      s.records.push_back(rec);
+      ASSIGN_OR_RETURN(TrainProgress record, EpochRecordFromJson(r, source));
+      s.records.push_back(record);
     }
   } catch (const std::exception& e) {
     return DataLoss(source + ": not a training state: " + e.what());

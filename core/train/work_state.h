@@ -19,7 +19,7 @@
 #include <string>
 #include <vector>
 
-#include "core/train/train_log.h"
+#include "core/train/progress.h"
 #include "core/util/status.h"
 
 namespace bioner::train {
@@ -29,7 +29,7 @@ struct WorkState {
   int64_t step = 0;       // optimizer steps taken
   int best_epoch = 0;     // 0: none yet
   double best_f1 = -1;
-  std::vector<EpochRecord> records;
+  std::vector<TrainProgress> records;  // of event kEpoch, one per epoch completed (train_log.h)
   std::string config_json;  // TrainConfigToJson of the run; a resume must match it
 };
 

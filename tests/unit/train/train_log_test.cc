@@ -4,6 +4,8 @@
 
 #include <cmath>
 
+#include <nlohmann/json.hpp>
+
 #include "core/train/svg.h"
 
 namespace bioner::train {
@@ -15,9 +17,10 @@ size_t Count(const std::string& s, const std::string& what) {
   return n;
 }
 
-std::vector<EpochRecord> Records() {
-  std::vector<EpochRecord> r(3);
+std::vector<TrainProgress> Records() {
+  std::vector<TrainProgress> r(3);
   for (int i = 0; i < 3; ++i) {
+    r[i].event = TrainProgress::Event::kEpoch;
     r[i].epoch = i + 1;
     r[i].step = 10 * (i + 1);
     r[i].train_loss = 1.0 / (i + 1);
@@ -30,16 +33,36 @@ std::vector<EpochRecord> Records() {
 }
 
 TEST(TrainLog, RecordRoundTrip) {
-  const EpochRecord r = Records()[1];
-  auto back = ParseEpochRecord(EpochRecordToJson(r), "log");
+  const TrainProgress r = Records()[1];
+  auto back = EpochRecordFromJson(nlohmann::json::parse(ProgressJsonLine(r)), "log");
   ASSERT_TRUE(back.ok()) << back.status();
   EXPECT_EQ(back->epoch, 2);
   EXPECT_EQ(back->step, 20);
   EXPECT_DOUBLE_EQ(back->dev_f1, r.dev_f1);
   EXPECT_DOUBLE_EQ(back->train_loss, r.train_loss);
-  auto bad = ParseEpochRecord("{\"epoch\": 1}", "log.jsonl");
+  auto bad = EpochRecordFromJson(nlohmann::json::parse("{\"epoch\": 1}"), "log.jsonl");
   ASSERT_FALSE(bad.ok());
   EXPECT_NE(bad.status().message().find("log.jsonl"), std::string::npos);
+  // A step record is no epoch's.
+  nlohmann::json step = nlohmann::json::parse(ProgressJsonLine(r));
+  step["event"] = "step";
+  EXPECT_FALSE(EpochRecordFromJson(step, "log.jsonl").ok());
+}
+
+// A line of a train_log.jsonl (or state.json) written before the record was TrainProgress: no
+// "event", "epochs" or "total_steps". A work folder of that time must still resume.
+TEST(TrainLog, ReadsRecordsOfOlderLogs) {
+  const char* old =
+      R"({"dev_f1":0.59,"dev_loss":0.07,"dev_precision":0.69,"dev_recall":0.52,"epoch":1,)"
+      R"("learning_rate":0.0017,"seconds":326.6,"step":1319,"tokens_per_second":18199.4,)"
+      R"("train_loss":0.13})";
+  auto r = EpochRecordFromJson(nlohmann::json::parse(old), "train_log.jsonl");
+  ASSERT_TRUE(r.ok()) << r.status();
+  EXPECT_EQ(r->event, TrainProgress::Event::kEpoch);
+  EXPECT_EQ(r->step, 1319);
+  EXPECT_EQ(r->epochs, 0);
+  EXPECT_DOUBLE_EQ(r->seconds, 326.6);
+  EXPECT_DOUBLE_EQ(r->dev_f1, 0.59);
 }
 
 TEST(TrainLog, JsonlAndSummary) {

@@ -1,16 +1,18 @@
-// The file formats of the trainer daemon: trainer.yaml (DaemonConfig), the --progress lines
-// of `train`, JOBS/status/<name>.json, and the JobFolder stage moves and ordering.
+// The file formats of the trainer daemon: trainer.yaml (DaemonConfig), JOBS/status/<name>.json
+// with the progress lines merged into it, and the JobFolder stage moves and ordering. The
+// --progress lines themselves: tests/unit/train/progress_test.cc.
 #include <gtest/gtest.h>
 
 #include <chrono>
 #include <cmath>
 #include <filesystem>
 
+#include <nlohmann/json.hpp>
+
 #include "tests/support/temp_dir.h"
 #include "trainer/daemon_config.h"
 #include "trainer/job_folder.h"
 #include "trainer/job_status.h"
-#include "trainer/progress_json.h"
 
 namespace bioner::trainer {
 namespace {
@@ -61,51 +63,40 @@ TEST(DaemonConfig, RefusesBadKeysAndValuesNamingThem) {
   }
 }
 
-TEST(ProgressJson, RoundTripsEveryEvent) {
+train::TrainProgress Line(train::TrainProgress::Event event, int epoch, int64_t step,
+                          double train_loss) {
   train::TrainProgress p;
-  p.event = train::TrainProgress::Event::kEpoch;
-  p.epoch = 2;
+  p.event = event;
+  p.epoch = epoch;
   p.epochs = 3;
-  p.step = 57;
-  p.total_steps = 90;
-  p.train_loss = 0.25;
-  p.learning_rate = 4e-5;
-  p.tokens_per_second = 5120.5;
-  p.dev_loss = 0.5;
-  p.dev_precision = 0.75;
-  p.dev_recall = 0.625;
-  p.dev_f1 = 0.6875;
-  const std::string line = ProgressJsonLine(p);
-  EXPECT_EQ(line.find('\n'), std::string::npos);
-  auto q = ParseProgressLine(line);
-  ASSERT_TRUE(q.ok()) << q.status().ToString();
-  EXPECT_EQ(q->event, p.event);
-  EXPECT_EQ(q->epoch, 2);
-  EXPECT_EQ(q->epochs, 3);
-  EXPECT_EQ(q->step, 57);
-  EXPECT_EQ(q->total_steps, 90);
-  EXPECT_EQ(q->train_loss, 0.25);
-  EXPECT_EQ(q->learning_rate, 4e-5);
-  EXPECT_EQ(q->tokens_per_second, 5120.5);
-  EXPECT_EQ(q->dev_precision, 0.75);
-  EXPECT_EQ(q->dev_recall, 0.625);
-  EXPECT_EQ(q->dev_f1, 0.6875);
-  p.event = train::TrainProgress::Event::kStep;
-  EXPECT_EQ(ProgressJsonLine(p).find("dev_f1"), std::string::npos);  // only epoch lines
-  EXPECT_EQ(ParseProgressLine(ProgressJsonLine(p))->event, train::TrainProgress::Event::kStep);
-  p.event = train::TrainProgress::Event::kStart;
-  EXPECT_EQ(ParseProgressLine(ProgressJsonLine(p))->event, train::TrainProgress::Event::kStart);
-  p.train_loss = std::nan("");  // a diverged loss is written as null and read back as NaN
-  EXPECT_TRUE(std::isnan(ParseProgressLine(ProgressJsonLine(p))->train_loss));
+  p.step = step;
+  p.train_loss = train_loss;
+  return p;
 }
 
-TEST(ProgressJson, RefusesWhatIsNotAProgressLine) {
-  for (const char* bad : {"", "{\"epoch\":1", "[1,2]", "{\"event\":\"stop\"}", "{\"event\":7}",
-                          "{\"event\":\"step\",\"step\":\"many\"}"}) {
-    auto r = ParseProgressLine(bad);
-    EXPECT_FALSE(r.ok()) << bad;
-    EXPECT_EQ(r.status().code(), StatusCode::kInvalidArgument) << bad;
-  }
+TEST(JobStatus, MergesProgressLinesAsTheDaemonShowsThem) {
+  using Event = train::TrainProgress::Event;
+  train::TrainProgress epoch = Line(Event::kEpoch, 1, 30, 0.5);
+  epoch.dev_f1 = 0.75;
+  epoch.seconds = 12;
+  train::TrainProgress merged;
+  MergeProgress(epoch, &merged);
+  EXPECT_EQ(merged.dev_f1, 0.75);
+  EXPECT_EQ(merged.seconds, 12);
+
+  // A resumed trainer's start line: counters only, nothing measured yet.
+  MergeProgress(Line(Event::kStart, 1, 30, 0), &merged);
+  EXPECT_EQ(merged.event, Event::kStart);
+  EXPECT_EQ(merged.epochs, 3);
+  EXPECT_EQ(merged.train_loss, 0.5);  // the last loss stays
+
+  MergeProgress(Line(Event::kStep, 2, 31, 0.25), &merged);
+  EXPECT_EQ(merged.event, Event::kStep);
+  EXPECT_EQ(merged.epoch, 2);
+  EXPECT_EQ(merged.step, 31);
+  EXPECT_EQ(merged.train_loss, 0.25);
+  EXPECT_EQ(merged.dev_f1, 0.75);  // dev scores change on epoch lines only
+  EXPECT_EQ(merged.seconds, 12);
 }
 
 TEST(JobStatus, RoundTripsThroughJson) {
@@ -116,12 +107,13 @@ TEST(JobStatus, RoundTripsThroughJson) {
   s.started_at = "2024-05-01T12:00:01Z";
   s.finished_at = "2024-05-01T13:00:00Z";
   s.attempts = 2;
-  s.epoch = 3;
-  s.epochs = 3;
-  s.step = 90;
-  s.total_steps = 90;
-  s.train_loss = 0.125;
-  s.dev_f1 = 0.8125;
+  s.progress.event = train::TrainProgress::Event::kStep;
+  s.progress.epoch = 3;
+  s.progress.epochs = 3;
+  s.progress.step = 90;
+  s.progress.total_steps = 90;
+  s.progress.train_loss = 0.125;
+  s.progress.dev_f1 = 0.8125;
   s.version = 4;
   s.version_dir = "repo/Disease/4";
   s.resumed_from_epoch = 1;
@@ -131,6 +123,22 @@ TEST(JobStatus, RoundTripsThroughJson) {
   auto t = ParseJobStatus(JobStatusToJson(s), "s.json");
   ASSERT_TRUE(t.ok()) << t.status().ToString();
   EXPECT_EQ(JobStatusToJson(*t), JobStatusToJson(s));
+  // Flat keys, as the readers of status files know them; the last epoch's dev scores also
+  // when the last line was a step's.
+  const auto j = nlohmann::json::parse(JobStatusToJson(s));
+  EXPECT_EQ(j["step"], 90);
+  EXPECT_EQ(j["dev_f1"], 0.8125);
+  EXPECT_EQ(j["event"], "step");
+  // A status file written before the status held the whole record (no "event").
+  auto old = ParseJobStatus(
+      R"({"name":"a","state":"running","epoch":2,"step":7,"train_loss":null,"dev_f1":0.5})",
+      "old.json");
+  ASSERT_TRUE(old.ok()) << old.status().ToString();
+  EXPECT_EQ(old->progress.event, train::TrainProgress::Event::kStart);
+  EXPECT_EQ(old->progress.epoch, 2);
+  EXPECT_EQ(old->progress.step, 7);
+  EXPECT_TRUE(std::isnan(old->progress.train_loss));
+  EXPECT_EQ(old->progress.dev_f1, 0.5);
   for (JobState st : kAllJobStates) EXPECT_EQ(*ParseJobState(JobStateName(st)), st);
   EXPECT_FALSE(ParseJobStatus("{\"state\":\"sleeping\"}", "s.json").ok());
   EXPECT_FALSE(ParseJobStatus("not json", "s.json").ok());
