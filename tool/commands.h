@@ -10,6 +10,7 @@ int RunLogits(int argc, char** argv);
 int RunTag(int argc, char** argv);
 int RunShow(int argc, char** argv);
 int RunInitModel(int argc, char** argv);
+int RunImport(int argc, char** argv);
 
 }  // namespace bioner::tool
 

@@ -16,6 +16,7 @@ int main(int argc, char** argv) {
             {"tag", "--model DIR [--model DIR ...]   JSONL documents on stdin -> with entities", RunTag},
             {"show", "   JSONL documents on stdin, printed for reading", RunShow},
             {"init-model", "--config FILE --out DIR [--vocab FILE]   a model folder with random weights", RunInitModel},
+            {"import", "--from DIR --repository REPO --type T [--label-map FILE] [--promote]   a downloaded checkpoint as the next version", RunImport},
         },
         argc, argv);
   });

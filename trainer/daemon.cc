@@ -13,6 +13,7 @@
 
 #include "core/train/progress.h"
 #include "core/util/file.h"
+#include "core/util/time.h"
 #include "core/util/strings.h"
 
 namespace bioner::trainer {

@@ -1,7 +1,6 @@
 #include "trainer/job_status.h"
 
 #include <cmath>
-#include <ctime>
 #include <nlohmann/json.hpp>
 
 namespace bioner::trainer {
@@ -115,15 +114,6 @@ StatusOr<JobStatus> ParseJobStatus(const std::string& text, const std::string& s
     return InvalidArgument(source + ": a field has the wrong type: " + e.what());
   }
   return s;
-}
-
-std::string UtcNow() {
-  const std::time_t t = std::time(nullptr);
-  std::tm tm{};
-  ::gmtime_r(&t, &tm);
-  char buf[32];
-  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
-  return buf;
 }
 
 }  // namespace bioner::trainer

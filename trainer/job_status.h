@@ -50,8 +50,6 @@ void MergeProgress(const train::TrainProgress& line, train::TrainProgress* merge
 std::string JobStatusToJson(const JobStatus& s);  // pretty-printed, with a final newline
 StatusOr<JobStatus> ParseJobStatus(const std::string& json_text, const std::string& source);
 
-// Now as "2024-05-01T12:00:00Z".
-std::string UtcNow();
 
 }  // namespace bioner::trainer
 

@@ -19,13 +19,10 @@
 #include <vector>
 
 #include "core/corpus/registry.h"
+#include "core/util/sha256.h"
 #include "core/util/status.h"
 
 namespace bioner {
-
-// Lower-case hex sha256.
-std::string Sha256Hex(std::string_view data);
-StatusOr<std::string> Sha256File(const std::string& path);
 
 // DATA_LOSS "<what>: sha256 mismatch: expected <expected>, got <actual>" unless they match.
 Status CheckSha256(const std::string& what, const std::string& expected, const std::string& actual);

@@ -3,9 +3,7 @@
 #include <algorithm>
 
 namespace bioner {
-namespace {
 
-// Parses "O" or "<P>-<type>"; false if the name fits neither.
 bool ParseLabel(const std::string& name, Label* out) {
   if (name == "O") {
     *out = Label{'O', ""};
@@ -17,8 +15,6 @@ bool ParseLabel(const std::string& name, Label* out) {
   *out = Label{p, name.substr(2)};
   return true;
 }
-
-}  // namespace
 
 StatusOr<LabelSet> LabelSet::Create(const std::vector<std::string>& id2label) {
   LabelSet set;

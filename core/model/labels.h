@@ -27,6 +27,10 @@ struct Label {
   std::string type;  // empty for O
 };
 
+// Parses "O" or "<P>-<type>" with P in {B, I, E, S} and a non-empty type; false if `name` is
+// neither. The one spelling of our labels (LabelSet::Create, label maps).
+bool ParseLabel(const std::string& name, Label* out);
+
 class LabelSet {
  public:
   // Parses id2label (index = id). Refuses labels that are neither "O" nor "<P>-<type>" with

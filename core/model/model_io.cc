@@ -3,13 +3,12 @@
 #include <algorithm>
 #include <cstring>
 #include <filesystem>
-#include <optional>
 #include <set>
 
 #include <ATen/ATen.h>
 #include <torch/utils.h>
 
-#include "core/model/pytorch_bin.h"
+#include "core/model/model_folder.h"
 #include "core/model/token_classifier.h"
 #include "core/util/file.h"
 
@@ -94,33 +93,22 @@ Status LoadWeights(const std::string& path, const std::vector<TensorView>& tenso
 StatusOr<LoadedModel> LoadModelFolder(const std::string& dir, const c10::Device& device) {
   namespace fs = std::filesystem;
   LoadedModel out;
-  ASSIGN_OR_RETURN(out.config, ReadBertConfig((fs::path(dir) / "config.json").string()));
-  // model.safetensors wins when a folder has both (as in transformers); pytorch_model.bin is
-  // read by our restricted unpickler, which runs nothing (pytorch_bin.h).
-  std::string weights = (fs::path(dir) / "model.safetensors").string();
-  const std::string bin = (fs::path(dir) / "pytorch_model.bin").string();
-  std::optional<SafetensorsFile> safetensors;
-  std::optional<PytorchBinFile> pytorch_bin;
-  if (!fs::exists(weights) && fs::exists(bin)) {
-    weights = bin;
-    ASSIGN_OR_RETURN(PytorchBinFile f, PytorchBinFile::Open(bin));
-    pytorch_bin = std::move(f);
-  } else {
-    ASSIGN_OR_RETURN(SafetensorsFile f, SafetensorsFile::Open(weights));
-    safetensors = std::move(f);
-  }
-  const std::vector<TensorView>& tensors = safetensors ? safetensors->tensors() : pytorch_bin->tensors();
-  const std::string vocab = (fs::path(dir) / "vocab.txt").string();
+  // With the folder's label map applied: from here on a third-party checkpoint has our labels.
+  ASSIGN_OR_RETURN(out.config, ReadModelFolderConfig(dir));
+  // Whichever weight layout the folder has; a pytorch_model.bin is read by our restricted
+  // unpickler, which runs nothing (pytorch_bin.h).
+  ASSIGN_OR_RETURN(ModelWeights weights, ModelWeights::Open(dir));
+  const std::string vocab = (fs::path(dir) / kVocabFile).string();
   if (fs::exists(vocab)) {
     ASSIGN_OR_RETURN(out.vocab_txt, ReadFile(vocab));
   }
   try {
     out.model = BertNerModel(out.config);
-    RETURN_IF_ERROR(LoadWeights(weights, tensors, *out.model));
+    RETURN_IF_ERROR(LoadWeights(weights.path(), weights.tensors(), *out.model));
     out.model->to(device);
     out.model->eval();
   } catch (const std::exception& e) {
-    return Internal(weights + ": LibTorch failed while loading: " + e.what());
+    return Internal(weights.path() + ": LibTorch failed while loading: " + e.what());
   }
   return out;
 }

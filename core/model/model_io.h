@@ -1,5 +1,5 @@
 // INTERNAL to core/model (includes LibTorch): reading and writing Hugging Face model folders
-// (config.json, model.safetensors or pytorch_model.bin, vocab.txt) into and out of a BertNerModel. Used by
+// (model_folder.h: config.json + label map, any weight layout, vocab.txt) into and out of a BertNerModel. Used by
 // TokenClassifier and by the trainer, which trains the returned module.
 // Thread safety: free functions over caller-owned values; a module must not be mutated
 // concurrently with SaveModelFolder.
@@ -31,6 +31,8 @@ Status LoadWeights(const SafetensorsFile& file, BertNerModelImpl& model);
 // The same over any weight file's tensors (sorted by name; e.g. PytorchBinFile::tensors()).
 Status LoadWeights(const std::string& path, const std::vector<TensorView>& tensors, BertNerModelImpl& model);
 
+// config.json (with label_map.json applied when the folder has one: label_map.h), the
+// weights and vocab.txt of `dir`.
 StatusOr<LoadedModel> LoadModelFolder(const std::string& dir, const c10::Device& device);
 
 // Writes model.safetensors (`dtype` F32 or F16, metadata format=pt), vocab.txt (if non-empty)

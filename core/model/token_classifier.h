@@ -9,11 +9,13 @@
 //   float x = logits.at(0, 1, 2);  // sequence 0, token 1, label 2
 //
 // A folder holds config.json, model.safetensors (F32, F16 or BF16; computed in float32)
-// and optionally vocab.txt. Tensor names may carry the "bert." prefix or not and may use
-// the legacy LayerNorm.gamma/beta; pretraining heads (cls.*), pooler weights and the
-// position_ids/token_type_ids buffers are ignored; a missing tensor, a wrong shape or an
-// unknown tensor is an error naming the file, the tensor and both shapes. A folder whose
-// config.json has no id2label is an encoder: Forward returns last_hidden_state.
+// or pytorch_model.bin (or shards: model_folder.h), and optionally vocab.txt and
+// label_map.json (label_map.h: labels() are then the mapped ones, ours). Tensor names may
+// carry the "bert." prefix or not and may use the legacy LayerNorm.gamma/beta; pretraining
+// heads (cls.*), pooler weights and the position_ids/token_type_ids buffers are ignored; a
+// missing tensor, a wrong shape or an unknown tensor is an error naming the file, the tensor
+// and both shapes. A folder whose config.json has no id2label is an encoder: Forward
+// returns last_hidden_state.
 //
 // Thread safety: Load and Save are safe anywhere. Forward is const and keeps no state
 // between calls, but it shares torch's intra-op thread pool: call it from ONE thread at a
@@ -82,9 +84,10 @@ class TokenClassifier {
   // token_type_ids; INTERNAL if LibTorch fails (e.g. out of memory).
   StatusOr<Tensor3> Forward(const Batch& batch) const;
 
-  // Writes config.json (with id2label/label2id), model.safetensors (F32, "bert."-prefixed
-  // Hugging Face names) and vocab.txt (when the source folder had one) into `dir`, creating
-  // it; each file is published atomically. transformers' from_pretrained reads the result.
+  // Writes config.json (with id2label/label2id: our labels, so no label map is needed),
+  // model.safetensors (F32, "bert."-prefixed Hugging Face names) and vocab.txt (when the
+  // source folder had one) into `dir`, creating it; each file is published atomically.
+  // transformers' from_pretrained reads the result.
   Status Save(const std::string& dir) const;
 
  private:

@@ -112,8 +112,16 @@ StatusOr<Promotion> Promote(const std::string& type_dir, int64_t version, bool f
     p.reason = "version " + std::to_string(version) + " is already current";
     return p;
   }
-  ASSIGN_OR_RETURN(double f1, ReadDevF1(dir));
   if (p.previous && !force) {
+    // Read only when compared: a forced or first promotion needs no F1, and an imported
+    // checkpoint (bioner-tool import) has none.
+    auto new_f1 = ReadDevF1(dir);
+    if (!new_f1.ok()) {
+      p.reason = "version " + std::to_string(version) + " has no readable dev F1 (" + new_f1.status().message() +
+                 "), so the quality gate cannot compare it; use --force to promote anyway";
+      return p;
+    }
+    const double f1 = *new_f1;
     auto old = ReadDevF1((fs::path(type_dir) / *p.previous).string());
     if (!old.ok()) {
       p.reason = "the served version " + *p.previous + " has no readable dev F1 (" +

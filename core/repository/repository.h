@@ -66,8 +66,9 @@ struct Promotion {
 };
 
 // The quality gate: makes `version` current if its dev F1 is at least that of the served
-// version (or nothing is served, or `force`). A served version whose metrics cannot be read
-// blocks promotion (the reason says so) unless `force`.
+// version (or nothing is served, or `force`; neither reads an F1). A served or new version
+// whose dev F1 cannot be read (an imported checkpoint has none) blocks promotion (the reason
+// says so) unless `force`.
 StatusOr<Promotion> Promote(const std::string& type_dir, int64_t version, bool force);
 
 }  // namespace bioner::repository

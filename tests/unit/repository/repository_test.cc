@@ -141,5 +141,34 @@ TEST(Repository, ServedVersionWithoutMetricsBlocksUnlessForced) {
   EXPECT_TRUE(Promote(dir.path(), 2, true)->promoted);
 }
 
+TEST(Repository, AVersionWithoutDevF1IsPromotedOnlyWhenNothingIsComparedOrForced) {
+  // An imported checkpoint: metrics.json without "dev" (bioner-tool import).
+  auto imported = [](const std::string& type_dir, int64_t version) {
+    const std::string s = StagingFolder(type_dir, version);
+    fs::create_directories(s);
+    WriteText(s + "/metrics.json", "{\"imported\": true}");
+    return s;
+  };
+  TempDir dir;
+  ASSERT_TRUE(PublishVersion(imported(dir.path(), 1), dir.path(), 1).ok());
+  auto first = Promote(dir.path(), 1, false);  // nothing served: nothing to compare
+  ASSERT_TRUE(first.ok()) << first.status();
+  EXPECT_TRUE(first->promoted);
+
+  ASSERT_TRUE(PublishVersion(Stage(dir.path(), 2, 0.8), dir.path(), 2).ok());
+  ASSERT_TRUE(Promote(dir.path(), 2, true)->promoted);
+  ASSERT_TRUE(PublishVersion(imported(dir.path(), 3), dir.path(), 3).ok());
+  auto gated = Promote(dir.path(), 3, false);
+  ASSERT_TRUE(gated.ok()) << gated.status();
+  EXPECT_FALSE(gated->promoted);
+  EXPECT_NE(gated->reason.find("version 3 has no readable dev F1"), std::string::npos) << gated->reason;
+  EXPECT_NE(gated->reason.find("--force"), std::string::npos) << gated->reason;
+  EXPECT_EQ(**ReadCurrent(dir.path()), "2");
+  auto forced = Promote(dir.path(), 3, true);
+  ASSERT_TRUE(forced.ok()) << forced.status();
+  EXPECT_TRUE(forced->promoted);
+  EXPECT_EQ(**ReadCurrent(dir.path()), "3");
+}
+
 }  // namespace
 }  // namespace bioner::repository
