@@ -18,6 +18,7 @@ struct AnnotateReactor::Call {
 
   std::mutex mu;
   std::vector<std::optional<Document>> results;
+  std::vector<std::vector<uint64_t>> wire_offsets;  // per document, for ToProto
   size_t error_index = SIZE_MAX;  // the first failing document wins...
   Status error;
   Status refusal;  // ...unless the call was refused: then the other documents were cancelled
@@ -74,9 +75,18 @@ void AnnotateReactor::Begin() {
   }
   call_->models = std::move(models).value();
   call_->results.resize(request_->documents_size());
-  // Every document is checked before any is queued, so a bad one costs no model time.
+  // The call's size as sent is bounded before anything is converted (limits.max_request_bytes;
+  // the config guarantees that the model queues can hold it), and every document is checked
+  // before any is queued, so a bad one costs no model time.
+  Status size = CheckRequestSize(*request_, service_.options.max_request_bytes);
+  if (!size.ok()) {
+    call_->Fail(0, size);
+    call_->Release();
+    return;
+  }
   std::vector<Document> docs;
   docs.reserve(request_->documents_size());
+  call_->wire_offsets.reserve(request_->documents_size());
   for (int i = 0; i < request_->documents_size(); ++i) {
     auto doc = FromProto(request_->documents(i), service_.options.max_document_bytes);
     if (!doc.ok()) {
@@ -84,7 +94,8 @@ void AnnotateReactor::Begin() {
       call_->Release();
       return;
     }
-    docs.push_back(std::move(doc).value());
+    docs.push_back(std::move(doc->doc));
+    call_->wire_offsets.push_back(std::move(doc->wire_offsets));
   }
   std::shared_ptr<Call> call = call_;
   for (size_t i = 0; i < docs.size(); ++i) {
@@ -120,7 +131,9 @@ void AnnotateReactor::Begin() {
 void AnnotateReactor::Complete(const Status& status, Call* call) {
   grpc::Status result = ToGrpcStatus(status);
   if (status.ok()) {
-    for (auto& doc : call->results) ToProto(*doc, response_->add_documents());
+    for (size_t i = 0; i < call->results.size(); ++i) {
+      ToProto(*call->results[i], call->wire_offsets[i], response_->add_documents());
+    }
     if (service_.metrics) service_.metrics->AddDocuments(static_cast<double>(call->results.size()));
   }
   if (service_.metrics) {

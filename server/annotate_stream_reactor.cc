@@ -59,11 +59,13 @@ void AnnotateStreamReactor::OnReadDone(bool ok) {
   }
   v1::AnnotateStreamRequest request;
   request.Swap(&request_);
+  const size_t bytes = request.ByteSizeLong();
   {
     std::lock_guard<std::mutex> lock(mu_);
     ++inflight_;  // before submitting: the result may come back before Submit returns
+    inflight_bytes_ += bytes;
   }
-  Submit(std::move(request));
+  Submit(std::move(request), bytes);
   std::unique_lock<std::mutex> lock(mu_);
   reading_ = false;
   Actions a = NextActionsLocked();
@@ -71,35 +73,37 @@ void AnnotateStreamReactor::OnReadDone(bool ok) {
   Perform(a);
 }
 
-void AnnotateStreamReactor::Submit(v1::AnnotateStreamRequest request) {
+void AnnotateStreamReactor::Submit(v1::AnnotateStreamRequest request, size_t bytes) {
   const std::string id = request.document().id();
   std::vector<std::string> types(request.entity_types().begin(), request.entity_types().end());
   auto models = service_.registry->Select(types);
   if (!models.ok()) {
-    OnDocumentDone(id, models.status());
+    OnDocumentDone(id, bytes, models.status());
     return;
   }
   auto doc = FromProto(request.document(), service_.options.max_document_bytes);
   if (!doc.ok()) {
-    OnDocumentDone(id, doc.status());
+    OnDocumentDone(id, bytes, doc.status());
     return;
   }
   {
     std::lock_guard<std::mutex> lock(mu_);
     models_used_.insert(models->begin(), models->end());
   }
-  Status s = AnnotateDocument(std::move(doc).value(), *models, ticket_,
-                              [this, id](StatusOr<Document> result) {
-                                OnDocumentDone(id, std::move(result));
+  auto wire_offsets = std::make_shared<const std::vector<uint64_t>>(std::move(doc->wire_offsets));
+  Status s = AnnotateDocument(std::move(doc->doc), *models, ticket_,
+                              [this, id, bytes, wire_offsets](StatusOr<Document> result) {
+                                OnDocumentDone(id, bytes, std::move(result), *wire_offsets);
                               });
-  if (!s.ok()) OnDocumentDone(id, s);
+  if (!s.ok()) OnDocumentDone(id, bytes, s);
 }
 
-void AnnotateStreamReactor::OnDocumentDone(std::string id, StatusOr<Document> result) {
+void AnnotateStreamReactor::OnDocumentDone(std::string id, size_t bytes, StatusOr<Document> result,
+                                           const std::vector<uint64_t>& wire_offsets) {
   v1::AnnotateStreamResponse response;
   response.set_id(id);
   if (result.ok()) {
-    ToProto(*result, response.mutable_document());
+    ToProto(*result, wire_offsets, response.mutable_document());
     if (service_.metrics) service_.metrics->AddDocuments(1);
   } else {
     response.mutable_error()->set_code(static_cast<int>(result.status().code()));
@@ -107,7 +111,11 @@ void AnnotateStreamReactor::OnDocumentDone(std::string id, StatusOr<Document> re
   }
   std::unique_lock<std::mutex> lock(mu_);
   --inflight_;
-  if (!broken_) outbox_.push_back(std::move(response));
+  if (broken_) {
+    inflight_bytes_ -= bytes;
+  } else {
+    outbox_.push_back(Outgoing{std::move(response), bytes});  // counted until written
+  }
   Actions a = NextActionsLocked();
   lock.unlock();
   Perform(a);  // the last touch when it finishes: OnDone may delete the reactor at once
@@ -116,10 +124,12 @@ void AnnotateStreamReactor::OnDocumentDone(std::string id, StatusOr<Document> re
 void AnnotateStreamReactor::OnWriteDone(bool ok) {
   std::unique_lock<std::mutex> lock(mu_);
   writing_ = false;
+  inflight_bytes_ -= outbox_.front().bytes;
   outbox_.pop_front();
   if (!ok && !broken_) {
     broken_ = true;
     final_status_ = Status(StatusCode::kCancelled, "the stream broke while writing");
+    for (const Outgoing& o : outbox_) inflight_bytes_ -= o.bytes;
     outbox_.clear();
     ticket_->Cancel();
   }
@@ -137,7 +147,10 @@ void AnnotateStreamReactor::OnCancel() {
       broken_ = true;
       final_status_ = Cancelled("the stream was cancelled");
       // The write in flight (if any) stays until OnWriteDone; the rest is dropped.
-      while (outbox_.size() > (writing_ ? 1u : 0u)) outbox_.pop_back();
+      while (outbox_.size() > (writing_ ? 1u : 0u)) {
+        inflight_bytes_ -= outbox_.back().bytes;
+        outbox_.pop_back();
+      }
     }
   }
   ticket_->Cancel();
@@ -162,10 +175,11 @@ AnnotateStreamReactor::Actions AnnotateStreamReactor::NextActionsLocked() {
   if (finished_) return a;
   if (!broken_ && !writing_ && !outbox_.empty()) {
     writing_ = true;
-    a.write = &outbox_.front();
+    a.write = &outbox_.front().response;
   }
   if (!broken_ && !reading_ && !reads_done_ &&
-      inflight_ < static_cast<size_t>(service_.options.max_stream_inflight_documents)) {
+      inflight_ + outbox_.size() < static_cast<size_t>(service_.options.max_stream_inflight_documents) &&
+      inflight_bytes_ < static_cast<size_t>(service_.options.max_request_bytes)) {
     reading_ = true;
     a.read = true;
   }

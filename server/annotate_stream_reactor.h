@@ -2,9 +2,11 @@
 //
 // Documents are read one at a time (one read in flight) and submitted as they arrive; each
 // annotated document (or its per-document error) is written as soon as it is done, in
-// completion order (one write in flight, the rest queued here). At most
-// `max_stream_inflight_documents` are in flight: beyond that the reactor stops reading, so
-// gRPC's flow control pushes back on the client instead of memory growing here.
+// completion order (one write in flight, the rest queued here). A document is in flight
+// from its read until its answer is written; at most `max_stream_inflight_documents` of them
+// and `max_request_bytes` (their sizes as sent; a unary call's budget) are: beyond either the
+// reactor stops reading, so gRPC's flow control pushes back on the client instead of memory
+// growing here, also when the client does not read its answers.
 // The call finishes OK once the client has half-closed and every response is written;
 // OnCancel cancels the call's ticket and purges its queued windows. Reactions never block;
 // gRPC operations are started outside the reactor's lock. OnDone counts the call in
@@ -21,6 +23,7 @@
 #include <memory>
 #include <mutex>
 #include <set>
+#include <vector>
 
 #include "bioner/v1/tagger.pb.h"
 #include "server/call_support.h"
@@ -44,8 +47,12 @@ class AnnotateStreamReactor final
     const v1::AnnotateStreamResponse* write = nullptr;
     bool finish = false;
   };
-  void Submit(v1::AnnotateStreamRequest request);
-  void OnDocumentDone(std::string id, StatusOr<Document> result);
+  // `bytes`: the request's size as sent, counted in flight until its answer is queued.
+  void Submit(v1::AnnotateStreamRequest request, size_t bytes);
+  // `wire_offsets`: the passage offsets the client sent (server/convert.h); read only when
+  // `result` is OK.
+  void OnDocumentDone(std::string id, size_t bytes, StatusOr<Document> result,
+                      const std::vector<uint64_t>& wire_offsets = {});
   Actions NextActionsLocked();
   void Perform(const Actions& a);
   void PurgeAll();
@@ -57,9 +64,14 @@ class AnnotateStreamReactor final
   v1::AnnotateStreamRequest request_;  // the buffer of the read in flight
 
   std::mutex mu_;
-  std::deque<v1::AnnotateStreamResponse> outbox_;  // front: the write in flight, if any
+  struct Outgoing {
+    v1::AnnotateStreamResponse response;
+    size_t bytes = 0;  // the request's size as sent, in inflight_bytes_ until written
+  };
+  std::deque<Outgoing> outbox_;  // front: the write in flight, if any
   std::set<std::shared_ptr<const ServingModel>> models_used_;
   size_t inflight_ = 0;
+  size_t inflight_bytes_ = 0;  // sizes as sent of inflight_ and outbox_
   bool reading_ = false;
   bool writing_ = false;
   bool reads_done_ = false;

@@ -70,6 +70,15 @@ Status Batcher::Submit(std::shared_ptr<const PreparedDocument> prepared,
   {
     std::lock_guard<std::mutex> lock(mu_);
     if (stopping_) return Unavailable("the model is shutting down");
+    // RESOURCE_EXHAUSTED tells the client to retry; for work bigger than the whole queue a
+    // retry can never pass. The config's limits rule this out (kMaxModelTokensPerByte,
+    // server/config.h); this keeps the code honest should an encoder ever break that bound.
+    if (tokens > options_.max_queued_tokens) {
+      return InvalidArgument("the document needs " + std::to_string(tokens) +
+                             " model tokens, more than a model queue holds "
+                             "(batching.max_queued_tokens " +
+                             std::to_string(options_.max_queued_tokens) + "): split it");
+    }
     if (queued_tokens_ + tokens > options_.max_queued_tokens) {
       if (metrics_.rejected) metrics_.rejected->Increment(static_cast<double>(num_inputs));
       return ResourceExhausted("the model queue is full: " + std::to_string(queued_tokens_) +

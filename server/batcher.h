@@ -14,7 +14,8 @@
 // oldest window has waited `max_queue_delay`. The padding ratio of every batch is measured.
 //
 // Backpressure: Submit() never blocks. If the queued tokens would exceed `max_queued_tokens`,
-// it refuses the whole submission with RESOURCE_EXHAUSTED at once. A submission whose ticket
+// it refuses the whole submission with RESOURCE_EXHAUSTED at once: load that passes. A
+// submission larger than the whole budget could never pass and is INVALID_ARGUMENT. A submission whose ticket
 // is cancelled or past its deadline is dropped from the queue (when the worker looks next, or
 // at once through Purge()), and its callbacks get CANCELLED / DEADLINE_EXCEEDED.
 //
@@ -109,7 +110,8 @@ class Batcher {
   Batcher(const Batcher&) = delete;
   Batcher& operator=(const Batcher&) = delete;
 
-  // Queues every input of `prepared` (or none: RESOURCE_EXHAUSTED naming the queue size).
+  // Queues every input of `prepared` (or none: RESOURCE_EXHAUSTED naming the queue size, or
+  // INVALID_ARGUMENT when it is larger than the whole queue).
   // A document without inputs is accepted and gets no callbacks.
   Status Submit(std::shared_ptr<const PreparedDocument> prepared,
                 std::shared_ptr<const WorkTicket> ticket, WindowCallback on_window);

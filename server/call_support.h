@@ -18,7 +18,8 @@
 namespace bioner::server {
 
 struct ServiceOptions {
-  int64_t max_document_bytes = 1 << 20;
+  int64_t max_document_bytes = 1 << 18;
+  int64_t max_request_bytes = 1 << 18;  // text of one Annotate call
   int64_t max_stream_inflight_documents = 64;
   std::string bearer_token;  // empty: no authentication
 };

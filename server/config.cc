@@ -105,6 +105,31 @@ MappingReader::Handler Nested(const std::string& source,
   };
 }
 
+// A document or call that the limits admit must be servable: refused with RESOURCE_EXHAUSTED
+// (retry later) only while other work fills the queue, never forever (issue #14). So the
+// queue must hold the worst case of the largest call, and a call must be able to carry the
+// largest document.
+Status CheckLimitsAgree(const ServerConfig& c, const std::string& source) {
+  if (c.limits.max_request_bytes < c.limits.max_document_bytes) {
+    return InvalidArgument(source + ": limits.max_request_bytes: " +
+                           std::to_string(c.limits.max_request_bytes) +
+                           " is smaller than limits.max_document_bytes " +
+                           std::to_string(c.limits.max_document_bytes) +
+                           " (an Annotate call must be able to carry the largest document)");
+  }
+  const int64_t worst = kMaxModelTokensPerByte * c.limits.max_request_bytes;
+  if (c.batching.max_queued_tokens < worst) {
+    return InvalidArgument(
+        source + ": batching.max_queued_tokens: " + std::to_string(c.batching.max_queued_tokens) +
+        " cannot hold one call of limits.max_request_bytes " +
+        std::to_string(c.limits.max_request_bytes) + ", which can need up to " +
+        std::to_string(worst) + " model tokens (" + std::to_string(kMaxModelTokensPerByte) +
+        " per byte; docs/SERVER.md \"Limits\"): raise max_queued_tokens or lower "
+        "max_request_bytes and max_document_bytes");
+  }
+  return Status::Ok();
+}
+
 Status Parse(const YAML::Node& root, const std::string& source, ServerConfig* c) {
   MappingReader top(source, "");
   top.On("listen", Str(source, &c->listen));
@@ -141,6 +166,7 @@ Status Parse(const YAML::Node& root, const std::string& source, ServerConfig* c)
   }));
   top.On("limits", Nested(source, [&](MappingReader* r) {
     r->On("max_document_bytes", Int(source, &c->limits.max_document_bytes, 1));
+    r->On("max_request_bytes", Int(source, &c->limits.max_request_bytes, 1));
     r->On("max_message_bytes", Int(source, &c->limits.max_message_bytes, 1024, INT32_MAX));
     r->On("max_concurrent_streams", Int(source, &c->limits.max_concurrent_streams, 1, INT32_MAX));
     r->On("max_connection_age_s", Int(source, &c->limits.max_connection_age_s, 0, INT32_MAX / 1000));
@@ -175,7 +201,7 @@ Status Parse(const YAML::Node& root, const std::string& source, ServerConfig* c)
                            " is smaller than batching.max_batch_tokens " +
                            std::to_string(c->batching.max_batch_tokens));
   }
-  return Status::Ok();
+  return CheckLimitsAgree(*c, source);
 }
 
 }  // namespace

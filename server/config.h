@@ -25,15 +25,32 @@ struct ModelsConfig {
   int64_t poll_interval_ms = 2000;
 };
 
+// The most model tokens one byte of passage text can cost, with either text encoder bioner
+// has and any model window of at least kMinServedSeqLen tokens. A WordPiece token covers at
+// least one byte; a word-level model (core/text/word_char_encoder.h) gives a word token plus
+// one per character, so at most 2 per byte ("." is a word of its own). A passage of n tokens
+// in windows of C = max_seq_len - 2 content tokens overlapping by C/4 needs at most 2n + 2
+// inputs with [CLS] and [SEP] when C >= 2; a one-byte passage (2 tokens + [CLS] + [SEP]) is
+// the worst case: 4 per byte. Text is part of a size as sent, so the bound holds per byte
+// of limits.max_request_bytes. The config refuses limits that this bound says could make a
+// valid call need more than a model queue holds (docs/SERVER.md "Limits").
+inline constexpr int64_t kMaxModelTokensPerByte = 4;
+inline constexpr int kMinServedSeqLen = 4;
+
 struct BatchingConfig {
   int64_t max_batch_tokens = 8192;     // padded tokens (items x longest) per model call
   int64_t max_padding_percent = 5;     // of a batch's padded tokens at most (100: no cap)
   int64_t max_queue_delay_ms = 5;      // how long a partial batch waits for company
-  int64_t max_queued_tokens = 262144;  // per model; beyond it work is refused
+  // Per model; beyond it work is refused. At least kMaxModelTokensPerByte x
+  // limits.max_request_bytes, so that any valid call fits an idle queue.
+  int64_t max_queued_tokens = 1 << 20;
 };
 
 struct LimitsConfig {
-  int64_t max_document_bytes = 1 << 20;   // UTF-8 bytes of one document's passages
+  // Sizes as sent (serialized: text, ids, offsets, framing), which bound what the server
+  // allocates per passage and document too, not only per byte of text (server/convert.h).
+  int64_t max_document_bytes = 1 << 18;   // one document
+  int64_t max_request_bytes = 1 << 18;    // one Annotate request; a stream's documents in flight
   int64_t max_message_bytes = 16 << 20;   // gRPC receive/send message size
   int64_t max_concurrent_streams = 100;   // HTTP/2 streams per connection
   int64_t max_connection_age_s = 0;       // 0: connections live forever

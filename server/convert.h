@@ -1,10 +1,21 @@
 // Conversions between the wire documents (bioner.v1.Document) and the document model
-// (core/doc/document.h). Both speak code points, so offsets pass through unchanged.
+// (core/doc/document.h). Both speak code points.
+//
+// Gaps cost no memory here. The document model fills the gap before a passage with spaces,
+// so a 20-byte passage at offset 10^6 would hold a megabyte of spaces, and a request of many
+// such documents could make the server allocate gigabytes from a few kilobytes (issue #14,
+// docs/RELIABILITY.md "Memory amplification"). The server never needs those spaces: every
+// passage is tokenized, windowed and decoded on its own, and an entity never leaves its
+// passage. So FromProto places the passages with every gap shrunk to at most one space and
+// keeps the offsets the client sent; ToProto puts them back, on the passages and on the
+// entities (each entity moves with the passage it starts in).
+//
 // Stateless; thread-safe.
 #ifndef BIONER_SERVER_CONVERT_H_
 #define BIONER_SERVER_CONVERT_H_
 
 #include <cstdint>
+#include <vector>
 
 #include "bioner/v1/tagger.pb.h"
 #include "core/doc/document.h"
@@ -12,13 +23,31 @@
 
 namespace bioner::server {
 
-// Checks the size limit first (the UTF-8 bytes of the passages and their offsets must stay
-// within `max_document_bytes`, so that gaps cannot blow the document up), then builds the
-// Document (UTF-8, passage order). Input entities are ignored. INVALID_ARGUMENT naming the
-// document id otherwise.
-StatusOr<Document> FromProto(const v1::Document& in, int64_t max_document_bytes);
+// A wire document as the server holds it.
+struct ServerDocument {
+  Document doc;                       // passages at compact offsets (gaps of at most 1 space)
+  std::vector<uint64_t> wire_offsets;  // the passage offsets the client sent, in order
+};
 
-void ToProto(const Document& doc, v1::Document* out);
+// Sizes are counted as sent (serialized bytes: text, ids, offsets, framing), not as text
+// alone: an empty passage is 2 bytes on the wire but a few hundred in the server, and 16 MiB
+// of them once grew the server by 2.4 GB. Text is part of it, so the token bound of
+// server/config.h (kMaxModelTokensPerByte) holds for these sizes too.
+//
+// Checks the size limit first (the document as sent must stay within `max_document_bytes`,
+// and no passage offset may lie past it), then builds the Document (UTF-8, passage order).
+// Input entities are ignored. INVALID_ARGUMENT naming the document id otherwise. Allocates
+// O(bytes as sent), whatever the offsets.
+StatusOr<ServerDocument> FromProto(const v1::Document& in, int64_t max_document_bytes);
+
+// The size of a unary call as sent, checked against `max_request_bytes`
+// (limits.max_request_bytes) before any document is converted: INVALID_ARGUMENT naming the
+// size, the number of documents and the key.
+Status CheckRequestSize(const v1::AnnotateRequest& request, int64_t max_request_bytes);
+
+// Writes `doc` with the passage offsets the client sent (`wire_offsets`, one per passage of
+// `doc`) and its entities moved with them.
+void ToProto(const Document& doc, const std::vector<uint64_t>& wire_offsets, v1::Document* out);
 
 }  // namespace bioner::server
 

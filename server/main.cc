@@ -14,6 +14,7 @@
 #include <pthread.h>
 #include <signal.h>
 
+#include <algorithm>
 #include <cstdio>
 #include <memory>
 
@@ -107,6 +108,7 @@ int Serve(const ServerConfig& config, const sigset_t& signals) {
   service_context.registry = &registry;
   service_context.metrics = &metrics;
   service_context.options.max_document_bytes = config.limits.max_document_bytes;
+  service_context.options.max_request_bytes = config.limits.max_request_bytes;
   service_context.options.max_stream_inflight_documents = config.limits.max_stream_inflight_documents;
   TaggerService service(service_context);
 
@@ -116,7 +118,13 @@ int Serve(const ServerConfig& config, const sigset_t& signals) {
   int port = 0;
   builder.AddListeningPort(config.listen, *credentials, &port);
   builder.RegisterService(&service);
-  builder.SetMaxReceiveMessageSize(static_cast<int>(config.limits.max_message_bytes));
+  // gRPC parses a message before any of our checks, and 16 MiB of empty documents (2 bytes
+  // each) parsed into 2 GB. So nothing much larger than the largest valid call is received:
+  // up to twice limits.max_request_bytes the call is refused by our check, INVALID_ARGUMENT
+  // naming the key; beyond, gRPC refuses it unparsed (RESOURCE_EXHAUSTED, "Received message
+  // larger than max"). The 64 KiB leave room for a stream message's entity types.
+  builder.SetMaxReceiveMessageSize(static_cast<int>(std::min<int64_t>(
+      config.limits.max_message_bytes, 2 * config.limits.max_request_bytes + 65536)));
   builder.SetMaxSendMessageSize(static_cast<int>(config.limits.max_message_bytes));
   builder.AddChannelArgument(GRPC_ARG_MAX_CONCURRENT_STREAMS,
                              static_cast<int>(config.limits.max_concurrent_streams));

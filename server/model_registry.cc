@@ -93,6 +93,13 @@ StatusOr<std::shared_ptr<const ServingModel>> ModelRegistry::Load(const std::str
   model->path = dir;
   model->tagging = std::move(loaded).value();
   model->window = WindowOptionsFor(*model->tagging.model);
+  // kMaxModelTokensPerByte, on which the limits' check rests, holds from this window up.
+  if (model->window.max_seq_len < kMinServedSeqLen) {
+    return InvalidArgument("model " + name + ": max_seq_len " +
+                           std::to_string(model->window.max_seq_len) + " is below " +
+                           std::to_string(kMinServedSeqLen) +
+                           ", the shortest window the server's limits allow for");
+  }
   auto tokenizer = ShareTokenizer(dir, model->tagging.tokenizer);
   if (!tokenizer.ok()) return tokenizer.status().WithContext("model " + name);
   model->tagging.tokenizer = *tokenizer;

@@ -224,6 +224,21 @@ TEST(BatcherTest, AFullQueueRefusesAtOnceWithResourceExhausted) {
   EXPECT_EQ(results.got.size(), 4u);
 }
 
+// A submission bigger than the whole queue could never pass: INVALID_ARGUMENT, not the
+// retryable RESOURCE_EXHAUSTED (issue #14, defect 4), even with the queue empty.
+TEST(BatcherTest, WorkLargerThanTheWholeQueueIsInvalidNotRetryable) {
+  auto model = std::make_shared<FakeModel>();
+  Results results;
+  Batcher batcher(model, Options(100, 40));
+  Status refused = batcher.Submit(Doc({30, 11}), nullptr, results.Callback());
+  EXPECT_EQ(refused.code(), StatusCode::kInvalidArgument) << refused;
+  EXPECT_NE(refused.message().find("needs 41 model tokens"), std::string::npos) << refused;
+  EXPECT_NE(refused.message().find("max_queued_tokens 40"), std::string::npos) << refused;
+  EXPECT_EQ(batcher.queued_tokens(), 0);
+  ASSERT_TRUE(batcher.Submit(Doc({30, 10}), nullptr, results.Callback()).ok());  // exactly fits
+  results.WaitFor(2);
+}
+
 TEST(BatcherTest, PurgeFreesTheQueuedWorkOfACancelledCall) {
   auto model = std::make_shared<FakeModel>();
   Results results;

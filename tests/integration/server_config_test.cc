@@ -46,6 +46,7 @@ batching:
   max_queued_tokens: 65536
 limits:
   max_document_bytes: 1000
+  max_request_bytes: 4000
   max_message_bytes: 2048
   max_concurrent_streams: 8
   max_connection_age_s: 600
@@ -67,6 +68,7 @@ auth: {bearer_token_file: /etc/token}
   EXPECT_EQ(c->batching.max_queue_delay_ms, 2);
   EXPECT_EQ(c->batching.max_queued_tokens, 65536);
   EXPECT_EQ(c->limits.max_document_bytes, 1000);
+  EXPECT_EQ(c->limits.max_request_bytes, 4000);
   EXPECT_EQ(c->limits.max_message_bytes, 2048);
   EXPECT_EQ(c->limits.max_concurrent_streams, 8);
   EXPECT_EQ(c->limits.max_connection_age_s, 600);
@@ -119,6 +121,29 @@ TEST(ServerConfigTest, ConnectionAgeGraceNeedsAnAgeAndARange) {
                 "limits.max_connection_age_grace_s: needs limits.max_connection_age_s > 0");
   ExpectRefused("limits:\n  max_connection_age_s: 300\n  max_connection_age_grace_s: -1\n",
                 "limits.max_connection_age_grace_s: -1 is out of range");
+}
+
+// Issue #14, defect 4: 1 MiB of "a " was within max_document_bytes but needed more tokens
+// than max_queued_tokens, so it was refused forever with the retryable RESOURCE_EXHAUSTED.
+// Limits that allow such a call are now refused at start-up, naming the keys.
+TEST(ServerConfigTest, LimitsThatAllowAnUnservableCallAreRefused) {
+  // The old defaults: a 1 MiB document can need 4 Mi tokens, the queue held 256 Ki.
+  ExpectRefused("limits:\n  max_document_bytes: 1048576\n  max_request_bytes: 1048576\n"
+                "batching:\n  max_queued_tokens: 262144\n",
+                "batching.max_queued_tokens: 262144 cannot hold one call of "
+                "limits.max_request_bytes 1048576, which can need up to 4194304 model tokens");
+  ExpectRefused("limits:\n  max_document_bytes: 1000\n  max_request_bytes: 999\n",
+                "limits.max_request_bytes: 999 is smaller than limits.max_document_bytes 1000");
+  // Exactly the worst case fits.
+  auto c = ParseServerConfig("limits:\n  max_document_bytes: 1000\n  max_request_bytes: 2000\n"
+                             "batching:\n  max_batch_tokens: 100\n  max_queued_tokens: 8000\n",
+                             "test.yaml");
+  ASSERT_TRUE(c.ok()) << c.status();
+  // The defaults agree with each other.
+  const ServerConfig defaults;
+  EXPECT_GE(defaults.batching.max_queued_tokens,
+            kMaxModelTokensPerByte * defaults.limits.max_request_bytes);
+  EXPECT_GE(defaults.limits.max_request_bytes, defaults.limits.max_document_bytes);
 }
 
 TEST(ServerConfigTest, YamlSyntaxErrorsNameTheLine) {
