@@ -7,6 +7,9 @@
 #ifndef BIONER_PROTO_CONVERT_H_
 #define BIONER_PROTO_CONVERT_H_
 
+#include <cstdint>
+#include <vector>
+
 #include "bioner/v1/tagger.pb.h"
 #include "core/doc/document.h"
 #include "core/util/status.h"
@@ -20,10 +23,22 @@ enum class Entities {
 
 // Id, corpus, passages (in order) and, with kRead, entities. INVALID_ARGUMENT naming the
 // document for offsets or entities that do not fit the text.
-StatusOr<Document> FromWire(const v1::Document& in, Entities entities);
+//
+// With `sent_offsets`, gaps cost no memory: the document model fills the gap before a
+// passage with spaces, so a 20-byte passage at offset 10^6 would hold a megabyte of spaces
+// (issue #14, docs/RELIABILITY.md "Memory amplification"). A reader that handles every
+// passage on its own (the server tokenizes, windows and decodes passage by passage, and an
+// entity never leaves its passage) asks for the passages placed with every gap shrunk to at
+// most one space; the offsets the client sent are returned in `sent_offsets`, for ToWire to
+// put back. Allocates O(bytes as sent) then, whatever the offsets.
+StatusOr<Document> FromWire(const v1::Document& in, Entities entities,
+                            std::vector<uint64_t>* sent_offsets = nullptr);
 
-// Replaces `out` with the document: id, corpus, passages and, with kRead, its entities.
-void ToWire(const Document& doc, Entities entities, v1::Document* out);
+// Replaces `out` with the document: id, corpus, passages and, with kRead, its entities. With
+// `sent_offsets` (from FromWire), the passages get the offsets sent back and each entity
+// moves with the passage it starts in.
+void ToWire(const Document& doc, Entities entities, v1::Document* out,
+            const std::vector<uint64_t>* sent_offsets = nullptr);
 
 }  // namespace bioner::wire
 

@@ -4,6 +4,7 @@
 #include <optional>
 
 #include "server/annotator.h"
+#include "proto/convert.h"
 #include "server/convert.h"
 #include "server/grpc_status.h"
 
@@ -132,7 +133,8 @@ void AnnotateReactor::Complete(const Status& status, Call* call) {
   grpc::Status result = ToGrpcStatus(status);
   if (status.ok()) {
     for (size_t i = 0; i < call->results.size(); ++i) {
-      ToProto(*call->results[i], call->wire_offsets[i], response_->add_documents());
+      wire::ToWire(*call->results[i], wire::Entities::kRead, response_->add_documents(),
+                   &call->wire_offsets[i]);
     }
     if (service_.metrics) service_.metrics->AddDocuments(static_cast<double>(call->results.size()));
   }

@@ -3,6 +3,7 @@
 #include <chrono>
 
 #include "server/annotator.h"
+#include "proto/convert.h"
 #include "server/convert.h"
 #include "server/grpc_status.h"
 
@@ -103,7 +104,7 @@ void AnnotateStreamReactor::OnDocumentDone(std::string id, size_t bytes, StatusO
   v1::AnnotateStreamResponse response;
   response.set_id(id);
   if (result.ok()) {
-    ToProto(*result, wire_offsets, response.mutable_document());
+    wire::ToWire(*result, wire::Entities::kRead, response.mutable_document(), &wire_offsets);
     if (service_.metrics) service_.metrics->AddDocuments(1);
   } else {
     response.mutable_error()->set_code(static_cast<int>(result.status().code()));

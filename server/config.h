@@ -1,6 +1,6 @@
 // ServerConfig: the typed settings of bioner-server, read from YAML (configs/server.yaml).
 //
-// Defaults are stated once, here. ParseServerConfig is the only code that touches yaml-cpp:
+// Defaults are stated once, here. ParseServerConfig reads through core/config's KeyReader:
 // every key is checked; an unknown key, a value of the wrong type or out of range is
 // INVALID_ARGUMENT naming the source file and the key path ("limits.max_document_bytes").
 // Nothing is clamped silently. Plain values; thread-safe to read.

@@ -1,8 +1,6 @@
 #include "server/convert.h"
 
-#include <algorithm>
-
-#include "core/util/utf8.h"
+#include "proto/convert.h"
 
 namespace bioner::server {
 
@@ -25,33 +23,7 @@ StatusOr<ServerDocument> FromProto(const v1::Document& in, int64_t max_document_
                            "(limits.max_document_bytes) is " + std::to_string(max_document_bytes));
   }
   ServerDocument out;
-  out.wire_offsets.reserve(in.passages_size());
-  std::vector<Passage> passages;
-  passages.reserve(in.passages_size());
-  // Compact placement: each passage starts at most one space after the previous one ends.
-  // An overlap is left as it is, for Document::Create to refuse with the offsets it names.
-  uint64_t wire_end = 0, compact_end = 0;
-  for (int i = 0; i < in.passages_size(); ++i) {
-    const v1::Passage& p = in.passages(i);
-    const uint64_t length = utf8::Length(p.text());  // invalid UTF-8: refused by Create below
-    uint64_t offset = p.offset();
-    if (i > 0 && p.offset() >= wire_end) {
-      offset = compact_end + std::min<uint64_t>(p.offset() - wire_end, 1);
-    } else if (i > 0) {
-      return InvalidArgument(who + ": passage " + std::to_string(i) + " at offset " +
-                             std::to_string(p.offset()) +
-                             " overlaps the previous passage, which ends at " +
-                             std::to_string(wire_end));
-    } else {
-      offset = std::min<uint64_t>(p.offset(), 1);
-    }
-    wire_end = p.offset() + length;
-    compact_end = offset + length;
-    out.wire_offsets.push_back(p.offset());
-    passages.push_back(Passage{p.type(), static_cast<size_t>(offset), p.text()});
-  }
-  ASSIGN_OR_RETURN(out.doc, Document::Create(in.id(), std::move(passages)));
-  out.doc.set_corpus(in.corpus());
+  ASSIGN_OR_RETURN(out.doc, wire::FromWire(in, wire::Entities::kIgnore, &out.wire_offsets));
   return out;
 }
 
@@ -65,34 +37,6 @@ Status CheckRequestSize(const v1::AnnotateRequest& request, int64_t max_request_
                            "; send them in several calls, or use AnnotateStream");
   }
   return Status::Ok();
-}
-
-void ToProto(const Document& doc, const std::vector<uint64_t>& wire_offsets, v1::Document* out) {
-  out->Clear();
-  out->set_id(doc.id());
-  out->set_corpus(doc.corpus());
-  const std::vector<Passage>& passages = doc.passages();
-  for (size_t i = 0; i < passages.size(); ++i) {
-    v1::Passage* q = out->add_passages();
-    q->set_type(passages[i].type);
-    q->set_offset(wire_offsets[i]);
-    q->set_text(passages[i].text);
-  }
-  for (const Entity& e : doc.entities()) {
-    // The passage the entity starts in: the last one starting at or before it.
-    const auto after = std::upper_bound(
-        passages.begin(), passages.end(), e.start,
-        [](size_t start, const Passage& p) { return start < p.offset; });
-    const size_t k = after == passages.begin() ? 0 : static_cast<size_t>(after - passages.begin()) - 1;
-    const uint64_t shift = passages.empty() ? 0 : wire_offsets[k] - passages[k].offset;
-    v1::Entity* f = out->add_entities();
-    f->set_start(e.start + shift);
-    f->set_end(e.end + shift);
-    f->set_type(e.type);
-    f->set_text(e.text);
-    f->set_score(e.score);
-    f->set_model(e.model_version);
-  }
 }
 
 }  // namespace bioner::server

@@ -1,16 +1,7 @@
-// Conversions between the wire documents (bioner.v1.Document) and the document model
-// (core/doc/document.h). Both speak code points.
-//
-// Gaps cost no memory here. The document model fills the gap before a passage with spaces,
-// so a 20-byte passage at offset 10^6 would hold a megabyte of spaces, and a request of many
-// such documents could make the server allocate gigabytes from a few kilobytes (issue #14,
-// docs/RELIABILITY.md "Memory amplification"). The server never needs those spaces: every
-// passage is tokenized, windowed and decoded on its own, and an entity never leaves its
-// passage. So FromProto places the passages with every gap shrunk to at most one space and
-// keeps the offsets the client sent; ToProto puts them back, on the passages and on the
-// entities (each entity moves with the passage it starts in).
-//
-// Stateless; thread-safe.
+// The server's side of the wire conversion: the size limits a request must meet before any
+// document is converted, then proto/convert.h's FromWire with compact gaps (gaps cost no
+// memory in the server: docs/RELIABILITY.md "Memory amplification"); answers go back through
+// wire::ToWire with the offsets the client sent. Stateless; thread-safe.
 #ifndef BIONER_SERVER_CONVERT_H_
 #define BIONER_SERVER_CONVERT_H_
 
@@ -44,10 +35,6 @@ StatusOr<ServerDocument> FromProto(const v1::Document& in, int64_t max_document_
 // (limits.max_request_bytes) before any document is converted: INVALID_ARGUMENT naming the
 // size, the number of documents and the key.
 Status CheckRequestSize(const v1::AnnotateRequest& request, int64_t max_request_bytes);
-
-// Writes `doc` with the passage offsets the client sent (`wire_offsets`, one per passage of
-// `doc`) and its entities moved with them.
-void ToProto(const Document& doc, const std::vector<uint64_t>& wire_offsets, v1::Document* out);
 
 }  // namespace bioner::server
 

@@ -1,38 +1,16 @@
 #include "server/model_registry.h"
 
 #include <algorithm>
-#include <cmath>
 #include <filesystem>
 
 #include "core/decode/classifier_model.h"
+#include "core/decode/smoke.h"
 #include "core/repository/repository.h"
 #include "core/util/file.h"
 #include "server/log.h"
 
 namespace bioner::server {
 namespace fs = std::filesystem;
-
-namespace {
-
-// A real sentence with entities of every type, so the smoke test exercises every label path.
-constexpr char kSmokeText[] =
-    "BRCA1 mutations cause breast cancer in mice treated with aspirin; HeLa cells too.";
-
-// Tags the smoke text with a freshly loaded model, on the calling thread (no worker yet).
-Status SmokeTest(const TaggingModel& m, const WindowOptions& window) {
-  ASSIGN_OR_RETURN(Document doc, Document::Create("smoke", {Passage{"text", 0, kSmokeText}}));
-  ASSIGN_OR_RETURN(PreparedDocument prepared, PrepareDocument(doc, *m.tokenizer, window));
-  if (prepared.inputs.empty()) return Internal("the smoke input produced no tokens");
-  ASSIGN_OR_RETURN(auto logits, m.model->Run(prepared.inputs));
-  ASSIGN_OR_RETURN(auto entities,
-                   AssembleEntities(doc, prepared, m.model->labels(), logits, m.version));
-  for (const float x : logits.front()) {
-    if (!std::isfinite(x)) return DataLoss("the model produced a non-finite logit on the smoke input");
-  }
-  return doc.AddEntities(std::move(entities));
-}
-
-}  // namespace
 
 ModelRegistry::ModelRegistry(ServerConfig config, ServerMetrics* metrics)
     : config_(std::move(config)), metrics_(metrics) {}
@@ -103,7 +81,7 @@ StatusOr<std::shared_ptr<const ServingModel>> ModelRegistry::Load(const std::str
   auto tokenizer = ShareTokenizer(dir, model->tagging.tokenizer);
   if (!tokenizer.ok()) return tokenizer.status().WithContext("model " + name);
   model->tagging.tokenizer = *tokenizer;
-  Status smoke = SmokeTest(model->tagging, model->window);
+  Status smoke = SmokeTest(model->tagging, model->window).status();
   if (!smoke.ok()) return smoke.WithContext("model " + name + " failed the smoke test");
   std::error_code ec;
   if (fs::exists(dir + "/metrics.json", ec)) {

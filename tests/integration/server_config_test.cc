@@ -88,27 +88,27 @@ TEST(ServerConfigTest, TheShippedConfigParsesAndServesTheEmbeddedModels) {
 }
 
 TEST(ServerConfigTest, UnknownKeysAreRefusedByTheirPath) {
-  ExpectRefused("listen_address: x:1\n", "listen_address: unknown key");
-  ExpectRefused("batching:\n  max_batch_tokenz: 5\n", "batching.max_batch_tokenz: unknown key");
-  ExpectRefused("tls:\n  ca: x\n", "tls.ca: unknown key");
+  ExpectRefused("listen_address: x:1\n", "unknown key 'listen_address'");
+  ExpectRefused("batching:\n  max_batch_tokenz: 5\n", "unknown key 'batching.max_batch_tokenz'");
+  ExpectRefused("tls:\n  ca: x\n", "unknown key 'tls.ca'");
 }
 
 TEST(ServerConfigTest, BadValuesAreRefusedByTheirKey) {
-  ExpectRefused("threads: -1\n", "threads: -1 is out of range [0, 1024]");
-  ExpectRefused("blas_threads: 0\n", "blas_threads: 0 is out of range [1, 1024]");
-  ExpectRefused("limits:\n  max_document_bytes: lots\n", "limits.max_document_bytes: expected an integer");
-  ExpectRefused("batching:\n  max_batch_tokens: 0\n", "batching.max_batch_tokens: 0 is out of range");
-  ExpectRefused("device: gpu\n", "device: 'gpu' is neither 'cpu' nor 'cuda:N'");
-  ExpectRefused("listen: localhost\n", "listen: 'localhost' is not host:port");
-  ExpectRefused("metrics_listen: \"a:70000\"\n", "metrics_listen: 'a:70000' is not host:port");
-  ExpectRefused("models:\n  entity_types: Disease\n", "models.entity_types: expected a list");
-  ExpectRefused("models:\n  entity_types: [Gene, Gene]\n", "models.entity_types[1]: 'Gene' is listed twice");
-  ExpectRefused("models:\n  entity_types: [../x]\n", "models.entity_types[0]");
-  ExpectRefused("tls:\n  cert: a.pem\n", "tls: cert and key must be given together");
+  ExpectRefused("threads: -1\n", "key 'threads' -1 is out of range [0, 1024]");
+  ExpectRefused("blas_threads: 0\n", "key 'blas_threads' 0 is out of range [1, 1024]");
+  ExpectRefused("limits:\n  max_document_bytes: lots\n", "key 'limits.max_document_bytes' must be an integer, got 'lots'");
+  ExpectRefused("batching:\n  max_batch_tokens: 0\n", "key 'batching.max_batch_tokens' 0 is out of range");
+  ExpectRefused("device: gpu\n", "key 'device' 'gpu' is neither 'cpu' nor 'cuda:N'");
+  ExpectRefused("listen: localhost\n", "key 'listen' 'localhost' is not host:port");
+  ExpectRefused("metrics_listen: \"a:70000\"\n", "key 'metrics_listen' 'a:70000' is not host:port");
+  ExpectRefused("models:\n  entity_types: {a: b}\n", "key 'models.entity_types' must be a list of strings");
+  ExpectRefused("models:\n  entity_types: [Gene, Gene]\n", "key 'models.entity_types[1]' 'Gene' is listed twice");
+  ExpectRefused("models:\n  entity_types: [../x]\n", "key 'models.entity_types[0]' '../x' is not an entity type folder name");
+  ExpectRefused("tls:\n  cert: a.pem\n", "key 'tls' needs cert and key together");
   ExpectRefused("batching:\n  max_batch_tokens: 100\n  max_queued_tokens: 50\n",
-                "batching.max_queued_tokens: 50 is smaller than batching.max_batch_tokens 100");
-  ExpectRefused("limits: 5\n", "limits: must be a mapping");
-  ExpectRefused("listen: [a, b]\n", "listen: expected a string");
+                "key 'batching.max_queued_tokens' 50 is smaller than batching.max_batch_tokens 100");
+  ExpectRefused("limits: 5\n", "key 'limits' must be a mapping");
+  ExpectRefused("listen: [a, b]\n", "key 'listen' must be a string");
 }
 
 TEST(ServerConfigTest, ConnectionAgeGraceNeedsAnAgeAndARange) {
@@ -118,9 +118,9 @@ TEST(ServerConfigTest, ConnectionAgeGraceNeedsAnAgeAndARange) {
   EXPECT_EQ(c->limits.max_connection_age_grace_s, 60);
   EXPECT_EQ(ParseServerConfig("", "test.yaml")->limits.max_connection_age_grace_s, 0);
   ExpectRefused("limits:\n  max_connection_age_grace_s: 60\n",
-                "limits.max_connection_age_grace_s: needs limits.max_connection_age_s > 0");
+                "key 'limits.max_connection_age_grace_s' needs limits.max_connection_age_s > 0");
   ExpectRefused("limits:\n  max_connection_age_s: 300\n  max_connection_age_grace_s: -1\n",
-                "limits.max_connection_age_grace_s: -1 is out of range");
+                "key 'limits.max_connection_age_grace_s' -1 is out of range");
 }
 
 // Issue #14, defect 4: 1 MiB of "a " was within max_document_bytes but needed more tokens
@@ -130,10 +130,10 @@ TEST(ServerConfigTest, LimitsThatAllowAnUnservableCallAreRefused) {
   // The old defaults: a 1 MiB document can need 4 Mi tokens, the queue held 256 Ki.
   ExpectRefused("limits:\n  max_document_bytes: 1048576\n  max_request_bytes: 1048576\n"
                 "batching:\n  max_queued_tokens: 262144\n",
-                "batching.max_queued_tokens: 262144 cannot hold one call of "
+                "key 'batching.max_queued_tokens' 262144 cannot hold one call of "
                 "limits.max_request_bytes 1048576, which can need up to 4194304 model tokens");
   ExpectRefused("limits:\n  max_document_bytes: 1000\n  max_request_bytes: 999\n",
-                "limits.max_request_bytes: 999 is smaller than limits.max_document_bytes 1000");
+                "key 'limits.max_request_bytes' 999 is smaller than limits.max_document_bytes 1000");
   // Exactly the worst case fits.
   auto c = ParseServerConfig("limits:\n  max_document_bytes: 1000\n  max_request_bytes: 2000\n"
                              "batching:\n  max_batch_tokens: 100\n  max_queued_tokens: 8000\n",
