@@ -251,20 +251,6 @@ TEST_F(LimitsTest, TheLargestDocumentInItsWorstShapeIsServed) {
       << answer.error().message();
 }
 
-// A loopback TCP connection to `port`; -1 on failure.
-int Connect(int port) {
-  const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in addr{};
-  addr.sin_family = AF_INET;
-  addr.sin_port = htons(static_cast<uint16_t>(port));
-  ::inet_pton(AF_INET, "127.0.0.1", &addr.sin_addr);
-  if (::connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0) {
-    ::close(fd);
-    return -1;
-  }
-  return fd;
-}
-
 // Defect 3: a client sending its request head 1 byte at a time held the one-at-a-time
 // /metrics endpoint, and a normal scrape waited 29-48 s. Four such clients (5 bytes/s, a
 // head that never ends) connect first; a normal scrape must still be answered at once (the
@@ -278,7 +264,7 @@ TEST_F(LimitsTest, AScrapeIsAnsweredBesideSlowClients) {
   std::vector<std::thread> slow;
   for (int i = 0; i < kSlow; ++i) {
     slow.emplace_back([&, i] {
-      const int fd = Connect(server_->metrics_port());
+      const int fd = testing::ConnectLoopback(server_->metrics_port());
       ASSERT_GE(fd, 0);
       ++connected;
       const std::string head = "GET /metrics HTTP/1.0\r\nX-Slow: ";

@@ -158,17 +158,23 @@ std::shared_ptr<grpc::Channel> ServerProcess::Channel() const {
   return grpc::CreateChannel(address(), grpc::InsecureChannelCredentials());
 }
 
-StatusOr<std::string> ScrapeMetrics(int port) {
+int ConnectLoopback(int port) {
   const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
-  if (fd < 0) return Internal("socket failed");
+  if (fd < 0) return -1;
   sockaddr_in addr{};
   addr.sin_family = AF_INET;
   addr.sin_port = htons(static_cast<uint16_t>(port));
   ::inet_pton(AF_INET, "127.0.0.1", &addr.sin_addr);
   if (::connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0) {
     ::close(fd);
-    return Unavailable("cannot connect to the metrics port " + std::to_string(port));
+    return -1;
   }
+  return fd;
+}
+
+StatusOr<std::string> ScrapeMetrics(int port) {
+  const int fd = ConnectLoopback(port);
+  if (fd < 0) return Unavailable("cannot connect to the metrics port " + std::to_string(port));
   const std::string request = "GET /metrics HTTP/1.0\r\nHost: 127.0.0.1\r\n\r\n";
   if (::write(fd, request.data(), request.size()) != static_cast<ssize_t>(request.size())) {
     ::close(fd);

@@ -56,6 +56,8 @@ class ServerProcess {
 // Polls `condition` every 50 ms for up to `seconds`; its last value.
 bool WaitFor(const std::function<bool()>& condition, int seconds);
 
+// A TCP connection to 127.0.0.1:`port` (the caller closes it); -1 on failure.
+int ConnectLoopback(int port);
 // GET http://127.0.0.1:port/metrics over a plain socket; the body.
 StatusOr<std::string> ScrapeMetrics(int port);
 // The value of the sample whose line starts with `series` (e.g.
