@@ -1,6 +1,6 @@
 # Locates the Debian 12 packages bioner builds against (see scripts/install-deps.sh).
 # Torch's imported target carries its own compile flags (-D_GLIBCXX_USE_CXX11_ABI=1), so only
-# targets that link it see them; bioner_core links it privately.
+# targets that link it see them; the model and train layers link it privately.
 find_package(Threads REQUIRED)
 find_package(Torch REQUIRED)
 find_package(nlohmann_json 3 REQUIRED)

@@ -1,4 +1,4 @@
-// bioner-tool: developer commands over bioner_core. The flags and JSONL formats of tokenize,
+// bioner-tool: developer commands over the core layers. The flags and JSONL formats of tokenize,
 // logits and tag are a stable contract: reviewers use them to check parity on other inputs.
 #include "core/util/args.h"
 #include "core/util/main_guard.h"
