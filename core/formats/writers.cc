@@ -5,6 +5,7 @@
 #include <cstdio>
 
 #include "core/doc/jsonl.h"
+#include "core/util/strings.h"
 #include "core/util/utf8.h"
 
 namespace bioner {
@@ -18,21 +19,6 @@ std::string OneLine(std::string s) {
     if (c == '\n' || c == '\r' || c == '\t') c = ' ';
   }
   return s;
-}
-
-std::string XmlEscape(std::string_view s) {
-  std::string out;
-  out.reserve(s.size());
-  for (char c : s) {
-    switch (c) {
-      case '&': out += "&amp;"; break;
-      case '<': out += "&lt;"; break;
-      case '>': out += "&gt;"; break;
-      case '"': out += "&quot;"; break;
-      default: out += c;
-    }
-  }
-  return out;
 }
 
 std::string ScoreText(float score) {

@@ -4,6 +4,8 @@
 #include <cmath>
 #include <cstdio>
 
+#include "core/util/strings.h"
+
 namespace bioner::train {
 namespace {
 
@@ -22,20 +24,6 @@ std::string Label(double v) {
 constexpr double kLeft = 52, kRight = 12, kTop = 28, kBottom = 58;
 
 }  // namespace
-
-std::string XmlEscape(const std::string& s) {
-  std::string out;
-  for (char c : s) {
-    switch (c) {
-      case '&': out += "&amp;"; break;
-      case '<': out += "&lt;"; break;
-      case '>': out += "&gt;"; break;
-      case '"': out += "&quot;"; break;
-      default: out += c;
-    }
-  }
-  return out;
-}
 
 std::string ChartGroup(const LineChart& chart, double ox, double oy) {
   double x0 = INFINITY, x1 = -INFINITY, y0 = INFINITY, y1 = -INFINITY;

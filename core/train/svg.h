@@ -30,9 +30,6 @@ std::string ChartGroup(const LineChart& chart, double x, double y);
 // A complete SVG document with the charts side by side.
 std::string SvgDocument(const std::vector<LineChart>& charts);
 
-// Escapes &, <, >, " for XML text and attributes.
-std::string XmlEscape(const std::string& s);
-
 }  // namespace bioner::train
 
 #endif  // BIONER_CORE_TRAIN_SVG_H_

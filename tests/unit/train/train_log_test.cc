@@ -7,6 +7,7 @@
 #include <nlohmann/json.hpp>
 
 #include "core/train/svg.h"
+#include "core/util/strings.h"
 
 namespace bioner::train {
 namespace {
