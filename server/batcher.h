@@ -3,7 +3,7 @@
 //
 // Windows (model inputs) of many documents wait in ONE bounded queue, indexed by arrival and
 // by length. A worker thread, the only thread that calls the model's Run(), plans each batch
-// over the whole queue (PlanBatch below): the OLDEST window always goes in the next batch
+// over the whole queue (PlanBatch, core/decode/batch_plan.h): the OLDEST window always goes in the next batch
 // (bounded wait, no starvation), joined one by one by the queued windows of the nearest
 // lengths, as long as the padded size (windows x longest) fits `max_batch_tokens` and the
 // batch's padding stays within `max_padding_percent`. Taking a FIFO prefix instead padded
@@ -39,11 +39,11 @@
 #include <memory>
 #include <map>
 #include <mutex>
-#include <set>
 #include <thread>
 #include <utility>
 #include <vector>
 
+#include "core/decode/batch_plan.h"
 #include "core/decode/tagger.h"
 #include "core/model/window_model.h"
 #include "server/metrics.h"
@@ -81,23 +81,6 @@ struct BatcherOptions {
   std::chrono::microseconds max_queue_delay{5000};
   int64_t max_queued_tokens = 262144;
 };
-
-// The queued windows as (length, arrival number); the arrival number is unique.
-using LengthIndex = std::set<std::pair<size_t, uint64_t>>;
-
-struct BatchPlan {
-  std::vector<LengthIndex::const_iterator> windows;  // `oldest` first, then in joining order
-  bool full = false;  // no further window of any length would fit the token budget
-};
-
-// The next batch: `oldest` (an element of `index`), even if it alone is over the budget,
-// then repeatedly the nearer-in-length of the two nearest unpicked windows (one shorter or
-// equal, one longer or equal in `index` order; the one adding less padding, ties: the
-// earlier arrival) while `windows x longest <= budget` and
-// `100 x (padded - real) <= max_padding_percent x padded` still hold after adding it.
-// Stops when neither neighbour may join. O(k) steps for a batch of k windows.
-BatchPlan PlanBatch(const LengthIndex& index, LengthIndex::const_iterator oldest, int64_t budget,
-                    int64_t max_padding_percent);
 
 class Batcher {
  public:

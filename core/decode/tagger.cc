@@ -4,8 +4,10 @@
 #include <cmath>
 #include <map>
 #include <numeric>
+#include <iterator>
 #include <tuple>
 
+#include "core/decode/batch_plan.h"
 #include "core/text/vocab.h"
 #include "core/util/utf8.h"
 
@@ -141,33 +143,42 @@ Status TagDocuments(const std::vector<TaggingModel>& models, const TagOptions& o
         prepared.push_back(std::move(p));
       }
     }
-    // All windows of all documents, longest first, packed into batches whose padded size
-    // (count x longest) stays within the token budget.
-    struct Ref { size_t doc, input; size_t len; };
+    // All windows of all documents in one length index (arrival number = position in
+    // `refs`); each batch is planned from the longest window left, as the server plans from
+    // its oldest.
+    struct Ref { size_t doc, input; };
     std::vector<Ref> refs;
+    LengthIndex index;
     for (size_t d = 0; d < prepared.size(); ++d) {
       for (size_t i = 0; i < prepared[d].inputs.size(); ++i) {
-        if (static_cast<int>(prepared[d].inputs[i].size()) > m.model->max_seq_len()) {
+        const size_t len = prepared[d].inputs[i].size();
+        if (static_cast<int>(len) > m.model->max_seq_len()) {
           return InvalidArgument("model " + m.version + " accepts " +
                                  std::to_string(m.model->max_seq_len()) +
                                  " tokens but the documents were windowed for a longer model");
         }
-        refs.push_back({d, i, prepared[d].inputs[i].size()});
+        index.emplace(len, refs.size());
+        refs.push_back({d, i});
       }
     }
-    std::stable_sort(refs.begin(), refs.end(), [](const Ref& a, const Ref& b) { return a.len > b.len; });
     std::vector<std::vector<std::vector<float>>> logits(prepared.size());
     for (size_t d = 0; d < prepared.size(); ++d) logits[d].resize(prepared[d].inputs.size());
-    for (size_t begin = 0; begin < refs.size();) {
-      const size_t longest = refs[begin].len;
-      size_t end = begin + 1;
-      while (end < refs.size() && (end - begin + 1) * longest <= static_cast<size_t>(options.max_batch_tokens)) ++end;
+    while (!index.empty()) {
+      const BatchPlan plan = PlanBatch(index, std::prev(index.end()), options.max_batch_tokens,
+                                       options.max_padding_percent);
+      std::vector<Ref> picked;
       std::vector<std::vector<int32_t>> batch;
-      for (size_t k = begin; k < end; ++k) batch.push_back(prepared[refs[k].doc].inputs[refs[k].input]);
+      for (const LengthIndex::const_iterator& w : plan.windows) {
+        const Ref& r = refs[w->second];
+        picked.push_back(r);
+        batch.push_back(prepared[r.doc].inputs[r.input]);
+      }
+      for (const LengthIndex::const_iterator& w : plan.windows) index.erase(w);
       ASSIGN_OR_RETURN(auto out, m.model->Run(batch));
       if (out.size() != batch.size()) return Internal("model " + m.version + " returned a wrong batch size");
-      for (size_t k = begin; k < end; ++k) logits[refs[k].doc][refs[k].input] = std::move(out[k - begin]);
-      begin = end;
+      for (size_t k = 0; k < picked.size(); ++k) {
+        logits[picked[k].doc][picked[k].input] = std::move(out[k]);
+      }
     }
     for (size_t d = 0; d < docs->size(); ++d) {
       ASSIGN_OR_RETURN(std::vector<Entity> entities,

@@ -67,12 +67,16 @@ struct TaggingModel {
 WindowOptions WindowOptionsFor(const WindowModel& model, int overlap = -1);
 
 struct TagOptions {
-  int max_batch_tokens = 8192;  // windows are sorted by length and packed up to this budget
+  int max_batch_tokens = 8192;  // padded tokens (windows x longest) per batch
   int overlap = -1;
+  // As the server's batching.max_padding_percent; 100: no cap. With every window known in
+  // advance, nearest-length batches pad little without one.
+  int max_padding_percent = 100;
 };
 
 // Tags every document with every model (entities are added to the documents). Windows of
-// all documents are batched together, sorted by length to keep padding small.
+// all documents are batched together by the server's planner (core/decode/batch_plan.h),
+// each batch planned from the longest window left.
 Status TagDocuments(const std::vector<TaggingModel>& models, const TagOptions& options,
                     std::vector<Document>* docs);
 

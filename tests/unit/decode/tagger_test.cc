@@ -21,6 +21,8 @@ class DictionaryModel : public WindowModel {
   StatusOr<std::vector<std::vector<float>>> Run(
       const std::vector<std::vector<int32_t>>& inputs) override {
     ++calls;
+    batches.emplace_back();
+    for (const auto& in : inputs) batches.back().push_back(in.size());
     std::vector<std::vector<float>> out;
     for (const auto& in : inputs) {
       EXPECT_LE(static_cast<int>(in.size()), max_len_);
@@ -34,6 +36,7 @@ class DictionaryModel : public WindowModel {
     return out;
   }
   int calls = 0;
+  std::vector<std::vector<size_t>> batches;  // the input lengths of every Run()
 
  private:
   LabelSet labels_;
@@ -98,6 +101,37 @@ TEST_F(TaggerTest, WindowingGivesTheSameEntitiesAsOneWindow) {
   EXPECT_EQ(one[0].entities().size(), 80u);
   EXPECT_EQ(one[0].entities(), many[0].entities());
   EXPECT_GT(small->calls, 1);  // the 64-token budget forced several batches
+}
+
+TEST_F(TaggerTest, BatchesArePlannedByLengthFromTheLongestWindow) {
+  // Windows of 4, 5, 5 and 10 tokens ([CLS] and [SEP] included), in four documents.
+  std::vector<Document> docs;
+  for (const char* text : {"breast cancer", "a breast cancer", "the breast cancer",
+                           "breast cancer and colitis in patients"}) {
+    auto doc = Document::Create(text, {{"abstract", 0, text}});
+    ASSERT_TRUE(doc.ok());
+    docs.push_back(*doc);
+  }
+  std::vector<size_t> lengths;
+  for (const Document& d : docs) {
+    auto enc = tokenizer_->Encode(d.passages()[0].text);
+    ASSERT_TRUE(enc.ok());
+    lengths.push_back(enc->size() + 2);
+  }
+  ASSERT_EQ(lengths, (std::vector<size_t>{4, 5, 5, 10}));
+  auto model = Model(512);
+  TagOptions options;
+  options.max_batch_tokens = 20;  // 10 takes a 5 (2 x 10) and no more; then the other 5 and 4
+  std::vector<Document> tagged = docs;
+  ASSERT_TRUE(TagDocuments({{tokenizer_, model, "v"}}, options, &tagged).ok());
+  EXPECT_EQ(model->batches, (std::vector<std::vector<size_t>>{{10, 5}, {5, 4}}));
+  // The padding cap as the server applies it: no padding at all, so equal lengths only.
+  model->batches.clear();
+  options.max_padding_percent = 0;
+  std::vector<Document> capped = docs;
+  ASSERT_TRUE(TagDocuments({{tokenizer_, model, "v"}}, options, &capped).ok());
+  EXPECT_EQ(model->batches, (std::vector<std::vector<size_t>>{{10}, {5, 5}, {4}}));
+  for (size_t d = 0; d < docs.size(); ++d) EXPECT_EQ(tagged[d].entities(), capped[d].entities());
 }
 
 TEST_F(TaggerTest, EmptyDocumentsAndPassagesGiveNoEntities) {
