@@ -6,6 +6,7 @@
 #include "proto/convert.h"
 #include "server/convert.h"
 #include "server/grpc_status.h"
+#include "server/stream_idle_watch.h"
 
 namespace bioner::server {
 namespace {
@@ -45,12 +46,35 @@ AnnotateStreamReactor::AnnotateStreamReactor(const ServiceContext& service,
     return;
   }
   reading_ = true;
+  if (service_.idle_watch) service_.idle_watch->Register(this);
   StartRead(&request_);
+}
+
+bool AnnotateStreamReactor::TakeIdleFinish(std::chrono::seconds limit) {
+  std::lock_guard<std::mutex> lock(mu_);
+  if (finished_ || inflight_ > 0 || !outbox_.empty() || writing_) return false;
+  if (Clock::now() - last_activity_ < limit) return false;
+  finished_ = true;
+  final_status_ = Status(StatusCode::kDeadlineExceeded, 
+      "the stream sent no document for " + std::to_string(limit.count()) +
+      " s with none in flight (limits.stream_idle_timeout_s): half-close a stream when its "
+      "documents are sent, or open one when there are documents to send");
+  return true;
+}
+
+void AnnotateStreamReactor::FinishIdle() {
+  Status status;
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    status = final_status_;
+  }
+  Finish(ToGrpcStatus(status));  // the pending read then ends with ok == false
 }
 
 void AnnotateStreamReactor::OnReadDone(bool ok) {
   if (!ok) {
     std::unique_lock<std::mutex> lock(mu_);
+    last_activity_ = Clock::now();
     reading_ = false;
     reads_done_ = true;
     Actions a = NextActionsLocked();
@@ -61,12 +85,25 @@ void AnnotateStreamReactor::OnReadDone(bool ok) {
   v1::AnnotateStreamRequest request;
   request.Swap(&request_);
   const size_t bytes = request.ByteSizeLong();
+  bool duplicate = false;
   {
     std::lock_guard<std::mutex> lock(mu_);
     ++inflight_;  // before submitting: the result may come back before Submit returns
     inflight_bytes_ += bytes;
+    last_activity_ = Clock::now();
+    duplicate = !open_ids_.insert(request.document().id()).second;
   }
-  Submit(std::move(request), bytes);
+  if (duplicate) {
+    const std::string& id = request.document().id();
+    OnDocumentDone(id, bytes,
+                   InvalidArgument("document id '" + id +
+                                   "' is already in flight in this stream: answers are "
+                                   "matched by id; this later document is refused and the "
+                                   "earlier one is answered"),
+                   {}, /*duplicate=*/true);
+  } else {
+    Submit(std::move(request), bytes);
+  }
   std::unique_lock<std::mutex> lock(mu_);
   reading_ = false;
   Actions a = NextActionsLocked();
@@ -100,7 +137,8 @@ void AnnotateStreamReactor::Submit(v1::AnnotateStreamRequest request, size_t byt
 }
 
 void AnnotateStreamReactor::OnDocumentDone(std::string id, size_t bytes, StatusOr<Document> result,
-                                           const std::vector<uint64_t>& wire_offsets) {
+                                           const std::vector<uint64_t>& wire_offsets,
+                                           bool duplicate) {
   v1::AnnotateStreamResponse response;
   response.set_id(id);
   if (result.ok()) {
@@ -115,7 +153,7 @@ void AnnotateStreamReactor::OnDocumentDone(std::string id, size_t bytes, StatusO
   if (broken_) {
     inflight_bytes_ -= bytes;
   } else {
-    outbox_.push_back(Outgoing{std::move(response), bytes});  // counted until written
+    outbox_.push_back(Outgoing{std::move(response), bytes, duplicate});  // counted until written
   }
   Actions a = NextActionsLocked();
   lock.unlock();
@@ -125,7 +163,10 @@ void AnnotateStreamReactor::OnDocumentDone(std::string id, size_t bytes, StatusO
 void AnnotateStreamReactor::OnWriteDone(bool ok) {
   std::unique_lock<std::mutex> lock(mu_);
   writing_ = false;
+  last_activity_ = Clock::now();
   inflight_bytes_ -= outbox_.front().bytes;
+  // Its id is free again once the client has the answer (a refusal leaves the id open).
+  if (!outbox_.front().duplicate) open_ids_.erase(outbox_.front().response.id());
   outbox_.pop_front();
   if (!ok && !broken_) {
     broken_ = true;
@@ -199,6 +240,7 @@ void AnnotateStreamReactor::Perform(const Actions& a) {
 }
 
 void AnnotateStreamReactor::OnDone() {
+  if (service_.idle_watch) service_.idle_watch->Unregister(this);
   // Not when finishing: a cancelled or expired call first looks like a half-close
   // (OnReadDone(false)) and may finish OK before OnCancel; only now is its end known.
   if (service_.metrics) {

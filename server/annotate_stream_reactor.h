@@ -19,10 +19,12 @@
 #include <grpcpp/server_context.h>
 #include <grpcpp/support/server_callback.h>
 
+#include <chrono>
 #include <deque>
 #include <memory>
 #include <mutex>
 #include <set>
+#include <string>
 #include <vector>
 
 #include "bioner/v1/tagger.pb.h"
@@ -34,6 +36,11 @@ class AnnotateStreamReactor final
     : public grpc::ServerBidiReactor<v1::AnnotateStreamRequest, v1::AnnotateStreamResponse> {
  public:
   AnnotateStreamReactor(const ServiceContext& service, grpc::CallbackServerContext* ctx);
+
+  // For StreamIdleWatch: claims the stream's one Finish when nothing was read or written for
+  // `limit` and nothing is in flight (true: call FinishIdle, and nothing else will finish it).
+  bool TakeIdleFinish(std::chrono::seconds limit);
+  void FinishIdle();
 
   void OnReadDone(bool ok) override;
   void OnWriteDone(bool ok) override;
@@ -52,7 +59,7 @@ class AnnotateStreamReactor final
   // `wire_offsets`: the passage offsets the client sent (server/convert.h); read only when
   // `result` is OK.
   void OnDocumentDone(std::string id, size_t bytes, StatusOr<Document> result,
-                      const std::vector<uint64_t>& wire_offsets = {});
+                      const std::vector<uint64_t>& wire_offsets = {}, bool duplicate = false);
   Actions NextActionsLocked();
   void Perform(const Actions& a);
   void PurgeAll();
@@ -67,9 +74,15 @@ class AnnotateStreamReactor final
   struct Outgoing {
     v1::AnnotateStreamResponse response;
     size_t bytes = 0;  // the request's size as sent, in inflight_bytes_ until written
+    bool duplicate = false;  // the refusal of a duplicate id: the id stays open
   };
   std::deque<Outgoing> outbox_;  // front: the write in flight, if any
+  Clock::time_point last_activity_ = Clock::now();  // the last read or write completed
   std::set<std::shared_ptr<const ServingModel>> models_used_;
+  // Ids read and not yet answered (at most max_stream_inflight_documents). A document whose
+  // id is among them is refused: the client matches answers by id, and two answers to one
+  // id could not be told apart.
+  std::set<std::string> open_ids_;
   size_t inflight_ = 0;
   size_t inflight_bytes_ = 0;  // sizes as sent of inflight_ and outbox_
   bool reading_ = false;

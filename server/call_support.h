@@ -17,6 +17,8 @@
 
 namespace bioner::server {
 
+class StreamIdleWatch;
+
 struct ServiceOptions {
   int64_t max_document_bytes = 1 << 18;
   int64_t max_request_bytes = 1 << 18;  // text of one Annotate call
@@ -28,6 +30,7 @@ struct ServiceOptions {
 struct ServiceContext {
   ModelRegistry* registry = nullptr;
   ServerMetrics* metrics = nullptr;  // may be null
+  StreamIdleWatch* idle_watch = nullptr;  // null: streams may idle forever
   ServiceOptions options;
 };
 

@@ -62,6 +62,7 @@ StatusOr<ServerConfig> ParseServerConfig(const std::string& yaml_text, const std
   }
   RETURN_IF_ERROR(r.Int("threads", &c.threads, 0, 1024));
   RETURN_IF_ERROR(r.Int("blas_threads", &c.blas_threads, 1, 1024));
+  RETURN_IF_ERROR(r.Int("shutdown_delay_s", &c.shutdown_delay_s, 0, 3600));
   RETURN_IF_ERROR(r.Int("shutdown_grace_s", &c.shutdown_grace_s, 0, 3600));
   {
     ASSIGN_OR_RETURN(config::KeyReader m, r.Section("models"));
@@ -90,6 +91,7 @@ StatusOr<ServerConfig> ParseServerConfig(const std::string& yaml_text, const std
         l.Int("max_connection_age_grace_s", &c.limits.max_connection_age_grace_s, 0, INT32_MAX / 1000));
     RETURN_IF_ERROR(
         l.Int("max_stream_inflight_documents", &c.limits.max_stream_inflight_documents, 1, 1 << 20));
+    RETURN_IF_ERROR(l.Int("stream_idle_timeout_s", &c.limits.stream_idle_timeout_s, 0, 7 * 24 * 3600));
     RETURN_IF_ERROR(l.Finish());
   }
   {

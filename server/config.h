@@ -56,6 +56,9 @@ struct LimitsConfig {
   int64_t max_connection_age_s = 0;       // 0: connections live forever
   int64_t max_connection_age_grace_s = 0;  // calls' time after that GOAWAY; 0: gRPC's (infinite)
   int64_t max_stream_inflight_documents = 64;  // per AnnotateStream call; reading pauses
+  // An AnnotateStream call with nothing read or written and nothing in flight for this long
+  // ends with DEADLINE_EXCEEDED; 0: never.
+  int64_t stream_idle_timeout_s = 300;
 };
 
 struct TlsConfig {
@@ -83,7 +86,12 @@ struct ServerConfig {
   int64_t blas_threads = 1;    // OpenBLAS threads per GEMM call (process-wide)
   BatchingConfig batching;
   LimitsConfig limits;
-  int64_t shutdown_grace_s = 10;  // in-flight calls get this long to finish on SIGTERM
+  // On SIGTERM: health answers NOT_SERVING while the port stays open and calls are served as
+  // before for `shutdown_delay_s` (so that polling health checks and load balancers see it
+  // and stop sending), then new calls are refused and in-flight calls get
+  // `shutdown_grace_s` to finish.
+  int64_t shutdown_delay_s = 0;
+  int64_t shutdown_grace_s = 10;
   TlsConfig tls;
   AuthConfig auth;
 };

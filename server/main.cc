@@ -4,30 +4,32 @@
 //
 // Start-up: config, models (every configured type must load), metrics endpoint, then the
 // gRPC server; "listening on HOST:PORT" on stderr tells the bound port (port 0 picks a free
-// one). SIGTERM/SIGINT are blocked in every thread and taken by sigwait() in the main thread
-// (no work in a signal handler): health goes NOT_SERVING, new calls are refused, in-flight
-// calls get `shutdown_grace_s` to finish.
+// one). SIGTERM/SIGINT are taken in the main thread (core/service/shutdown_signals.h):
+// health goes NOT_SERVING, calls are served `shutdown_delay_s` more, then new calls are
+// refused and in-flight calls get `shutdown_grace_s` to finish (docs/SERVER.md, "Shutdown").
 #include <grpcpp/ext/proto_server_reflection_plugin.h>
 #include <grpcpp/grpcpp.h>
 #include <grpcpp/health_check_service_interface.h>
 #include <malloc.h>
-#include <pthread.h>
-#include <signal.h>
 
 #include <algorithm>
+#include <chrono>
 #include <cstdio>
 #include <memory>
+#include <thread>
 
 #include "core/model/blas_check.h"
 #include "core/util/args.h"
 #include "core/util/file.h"
 #include "core/util/main_guard.h"
 #include "core/util/strings.h"
+#include "core/service/log.h"
 #include "core/service/metrics_http.h"
+#include "core/service/shutdown_signals.h"
 #include "server/config.h"
-#include "server/log.h"
 #include "server/metrics.h"
 #include "server/model_registry.h"
+#include "server/stream_idle_watch.h"
 #include "server/tagger_service.h"
 
 namespace bioner::server {
@@ -64,7 +66,7 @@ StatusOr<std::shared_ptr<grpc::ServerCredentials>> Credentials(const TlsConfig& 
   return grpc::SslServerCredentials(options);
 }
 
-int Serve(const ServerConfig& config, const sigset_t& signals) {
+int Serve(const ServerConfig& config, const ShutdownSignals& signals) {
   ServiceContext service_context;
   if (!config.auth.bearer_token_file.empty()) {
     auto token = ReadFile(config.auth.bearer_token_file);
@@ -110,6 +112,12 @@ int Serve(const ServerConfig& config, const sigset_t& signals) {
   service_context.options.max_document_bytes = config.limits.max_document_bytes;
   service_context.options.max_request_bytes = config.limits.max_request_bytes;
   service_context.options.max_stream_inflight_documents = config.limits.max_stream_inflight_documents;
+  // Declared before the gRPC server, so that it outlives every stream.
+  std::unique_ptr<StreamIdleWatch> idle_watch;
+  if (config.limits.stream_idle_timeout_s > 0) {
+    idle_watch = std::make_unique<StreamIdleWatch>(std::chrono::seconds(config.limits.stream_idle_timeout_s));
+    service_context.idle_watch = idle_watch.get();
+  }
   TaggerService service(service_context);
 
   grpc::EnableDefaultHealthCheckService(true);
@@ -152,10 +160,15 @@ int Serve(const ServerConfig& config, const sigset_t& signals) {
   registry.StartWatching();
   Log("listening on " + HostOf(config.listen) + ":" + std::to_string(port));
 
-  int signal_number = 0;
-  sigwait(&signals, &signal_number);
-  Log(std::string("received ") + (signal_number == SIGTERM ? "SIGTERM" : "SIGINT") +
-      ", draining for up to " + std::to_string(config.shutdown_grace_s) + " s");
+  const char* signal_name = signals.Wait();
+  health->SetServingStatus(false);  // Check and Watch answer NOT_SERVING; calls still served
+  health->SetServingStatus(v1::Tagger::service_full_name(), false);
+  if (config.shutdown_delay_s > 0) {
+    Log(std::string("received ") + signal_name + ", NOT_SERVING; serving calls for " +
+        std::to_string(config.shutdown_delay_s) + " s more");
+    std::this_thread::sleep_for(std::chrono::seconds(config.shutdown_delay_s));
+  }
+  Log(std::string("received ") + signal_name + ", draining for up to " + std::to_string(config.shutdown_grace_s) + " s");
   health->Shutdown();  // NOT_SERVING, and it stays so
   registry.StopWatching();
   server->Shutdown(std::chrono::system_clock::now() + std::chrono::seconds(config.shutdown_grace_s));
@@ -175,13 +188,8 @@ int main(int argc, char** argv) {
     // activations. Two arenas: 940 -> 789 MB resident after bench/server_bench with 5 models
     // (docs/BENCHMARKS.md "Server"), no measurable slowdown (a forward pass allocates little).
     mallopt(M_ARENA_MAX, 2);
-    // Before any thread exists, so that every thread inherits the mask and only sigwait()
-    // in the main thread sees these signals.
-    sigset_t signals;
-    sigemptyset(&signals);
-    sigaddset(&signals, SIGTERM);
-    sigaddset(&signals, SIGINT);
-    pthread_sigmask(SIG_BLOCK, &signals, nullptr);
+    bioner::SetLogProgram("bioner-server");
+    const bioner::ShutdownSignals signals;  // a signal during start-up stops it once started
 
     auto config = bioner::server::ConfigFromFlags(argc, argv);
     if (!config.ok()) {

@@ -7,7 +7,7 @@
 #include "core/decode/smoke.h"
 #include "core/repository/repository.h"
 #include "core/util/file.h"
-#include "server/log.h"
+#include "core/service/log.h"
 
 namespace bioner::server {
 namespace fs = std::filesystem;

@@ -11,6 +11,7 @@
 #include <sstream>
 #include <thread>
 
+#include "core/service/log.h"
 #include "core/train/progress.h"
 #include "core/util/file.h"
 #include "core/util/time.h"
@@ -56,19 +57,13 @@ std::optional<nlohmann::json> Summary(const std::string& out_path) {
 }  // namespace
 
 TrainerDaemon::TrainerDaemon(DaemonConfig config, std::string trainer_binary,
-                             std::unique_ptr<JobFolder> folder, DaemonMetrics* metrics,
-                             std::ostream* log)
+                             std::unique_ptr<JobFolder> folder, DaemonMetrics* metrics)
     : config_(std::move(config)),
       trainer_binary_(std::move(trainer_binary)),
       folder_(std::move(folder)),
-      metrics_(metrics),
-      log_(log) {}
+      metrics_(metrics) {}
 
 TrainerDaemon::~TrainerDaemon() = default;
-
-void TrainerDaemon::Log(const std::string& line) {
-  if (log_) *log_ << UtcNow() << " " << line << std::endl;
-}
 
 void TrainerDaemon::Stop() {
   std::lock_guard<std::mutex> lock(mu_);

@@ -25,7 +25,6 @@
 #include <memory>
 #include <mutex>
 #include <optional>
-#include <ostream>
 #include <string>
 
 #include "trainer/daemon_config.h"
@@ -39,9 +38,9 @@ namespace bioner::trainer {
 class TrainerDaemon {
  public:
   // `trainer_binary`: the program with the `train` subcommand (serve uses /proc/self/exe).
-  // `log`: one line per event (job started, finished, problems); may be null.
+  // One log line per event (job started, finished, problems): core/service/log.h.
   TrainerDaemon(DaemonConfig config, std::string trainer_binary, std::unique_ptr<JobFolder> folder,
-                DaemonMetrics* metrics, std::ostream* log);
+                DaemonMetrics* metrics);
   ~TrainerDaemon();
   TrainerDaemon(const TrainerDaemon&) = delete;
   TrainerDaemon& operator=(const TrainerDaemon&) = delete;
@@ -73,13 +72,11 @@ class TrainerDaemon {
   void Settle(JobStatus& status, JobState outcome, Stage stage, const std::string& error);
   void WriteStatus(const JobStatus& status);
   void UpdateJobCounts();
-  void Log(const std::string& line);
 
   const DaemonConfig config_;
   const std::string trainer_binary_;
   const std::unique_ptr<JobFolder> folder_;
   DaemonMetrics* const metrics_;
-  std::ostream* const log_;
 
   std::map<std::string, JobStatus> jobs_;  // every job the daemon knows, by name
   std::optional<Running> running_;

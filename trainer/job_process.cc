@@ -36,6 +36,9 @@ StatusOr<std::unique_ptr<JobProcess>> JobProcess::Spawn(const std::vector<std::s
     return Unavailable(std::string("fork failed: ") + std::strerror(e));
   }
   if (pid == 0) {
+    // The daemon's handlers would write to its shutdown pipe until exec resets them.
+    ::signal(SIGTERM, SIG_DFL);
+    ::signal(SIGINT, SIG_DFL);
     sigset_t none;
     sigemptyset(&none);
     ::sigprocmask(SIG_SETMASK, &none, nullptr);

@@ -1,8 +1,8 @@
 // JobProcess: one training job in a child process (`<binary> train --config ... --progress
 // ...`), so that a crash or a LibTorch abort in a bad job cannot take the daemon down.
 //
-// The child gets stdout and stderr in files, an empty signal mask (the daemon blocks SIGTERM
-// and SIGINT for its sigwait thread), its own process group (a Ctrl-C at the terminal reaches
+// The child gets stdout and stderr in files, the default SIGTERM/SIGINT actions and an empty
+// signal mask (not the daemon's shutdown handlers), its own process group (a Ctrl-C at the terminal reaches
 // only the daemon, which then stops the child) and PR_SET_PDEATHSIG=SIGTERM, so that it does
 // not outlive a daemon killed with SIGKILL.
 //

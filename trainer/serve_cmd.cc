@@ -1,15 +1,14 @@
 // bioner-trainer serve: the trainer daemon (docs/TRAINING.md, "The daemon"). Flags and
-// config, the metrics endpoint, the daemon thread, and sigwait() for SIGTERM/SIGINT in this
-// thread (no work in a signal handler): the daemon stops the running job and exits 0.
-#include <pthread.h>
-#include <signal.h>
-
+// config, the metrics endpoint, the daemon thread, and SIGTERM/SIGINT taken in this thread
+// (core/service/shutdown_signals.h): the daemon stops the running job and exits 0.
 #include <iostream>
 #include <memory>
 #include <thread>
 
 #include "core/util/args.h"
+#include "core/service/log.h"
 #include "core/service/metrics_http.h"
+#include "core/service/shutdown_signals.h"
 #include "trainer/commands.h"
 #include "trainer/daemon.h"
 
@@ -44,13 +43,8 @@ StatusOr<DaemonConfig> ConfigFromFlags(int argc, char** argv) {
 }  // namespace
 
 int RunServe(int argc, char** argv) {
-  // Before any thread exists, so that every thread (and the metrics endpoint's) inherits the
-  // mask and only sigwait() below sees these signals. Job processes get an empty mask.
-  sigset_t signals;
-  sigemptyset(&signals);
-  sigaddset(&signals, SIGTERM);
-  sigaddset(&signals, SIGINT);
-  pthread_sigmask(SIG_BLOCK, &signals, nullptr);
+  SetLogProgram("bioner-trainer serve");
+  const ShutdownSignals signals;  // job processes get the default actions back at exec
 
   auto config = ConfigFromFlags(argc, argv);
   if (!config.ok()) {
@@ -71,17 +65,13 @@ int RunServe(int argc, char** argv) {
     return 1;
   }
   const std::string host = config->metrics_listen.substr(0, config->metrics_listen.rfind(':'));
-  std::cerr << "bioner-trainer serve: metrics on " << host << ":" << (*endpoint)->port()
-            << "/metrics" << std::endl;
+  Log("metrics on " + host + ":" + std::to_string((*endpoint)->port()) + "/metrics");
 
   // /proc/self/exe: the same binary, whatever the working directory or PATH.
-  TrainerDaemon daemon(*config, "/proc/self/exe", std::move(folder).value(), &metrics, &std::cerr);
+  TrainerDaemon daemon(*config, "/proc/self/exe", std::move(folder).value(), &metrics);
   std::thread loop([&daemon] { daemon.Run(); });
 
-  int signal_number = 0;
-  sigwait(&signals, &signal_number);
-  std::cerr << "bioner-trainer serve: received "
-            << (signal_number == SIGTERM ? "SIGTERM" : "SIGINT") << ", stopping" << std::endl;
+  Log(std::string("received ") + signals.Wait() + ", stopping");
   daemon.Stop();
   loop.join();
   return 0;

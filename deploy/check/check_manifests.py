@@ -68,14 +68,17 @@ def semantic_checks(overlay, docs):
     c = pod["containers"][0]
     t = f"[{overlay}]"
 
-    # Drain: preStop sleep + shutdown_grace_s (+ margin) within the grace period.
-    pre = c["lifecycle"]["preStop"]["exec"]["command"]
+    # Drain: (a preStop sleep, if any) + shutdown_delay_s, during which the server answers
+    # NOT_SERVING but still serves, + shutdown_grace_s (+ margin) within the grace period.
+    pre = c.get("lifecycle", {}).get("preStop", {}).get("exec", {}).get("command", [""])
     sleep_s = int(pre[-1]) if "sleep" in pre[0] else 0
+    delay_s = server_cfg.get("shutdown_delay_s", 0)
     grace = pod["terminationGracePeriodSeconds"]
-    check(f"{t} server grace period covers preStop + shutdown_grace_s + 5 s",
-          grace >= sleep_s + server_cfg["shutdown_grace_s"] + 5,
-          f"{grace} < {sleep_s} + {server_cfg['shutdown_grace_s']} + 5")
-    check(f"{t} preStop sleeps before the drain", sleep_s >= 3)
+    check(f"{t} server grace period covers preStop + shutdown_delay_s + shutdown_grace_s + 5 s",
+          grace >= sleep_s + delay_s + server_cfg["shutdown_grace_s"] + 5,
+          f"{grace} < {sleep_s} + {delay_s} + {server_cfg['shutdown_grace_s']} + 5")
+    check(f"{t} the pod keeps serving while endpoints drop it (preStop or shutdown_delay_s >= 3 s)",
+          sleep_s + delay_s >= 3)
     tpod = trainer["spec"]["template"]["spec"]
     check(f"{t} trainer grace period exceeds stop_grace_s",
           tpod["terminationGracePeriodSeconds"] > trainer_cfg["stop_grace_s"])

@@ -1,6 +1,7 @@
 // bioner-server's model lifecycle, end to end: hot reload under a running stream (a good
 // new version is swapped in, a corrupt one is refused, no call fails) and graceful shutdown.
 #include <gtest/gtest.h>
+#include <signal.h>
 
 #include <atomic>
 #include <fstream>
@@ -176,6 +177,88 @@ TEST(ServerReloadTest, SigtermTurnsHealthNotServingAndExitsCleanly) {
   EXPECT_TRUE(not_serving);
   EXPECT_NE(server.stderr_text().find("received SIGTERM"), std::string::npos) << server.stderr_text();
   EXPECT_NE(server.stderr_text().find("stopped"), std::string::npos);
+  testing::RunProcess("rm -rf " + dir);
+}
+
+TEST(ServerReloadTest, AnIdleStreamIsEndedAndAnswersFirst) {
+  const std::string dir = testing::MakeTempDir("bioner_idle_stream_test_");
+  const std::string config = StartRepo(dir, "limits:\n  stream_idle_timeout_s: 1\n");
+  testing::ServerProcess server;
+  Status started = server.Start(config);
+  ASSERT_TRUE(started.ok()) << started;
+  auto stub = v1::Tagger::NewStub(server.Channel());
+  grpc::ClientContext ctx;
+  ctx.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(30));
+  auto stream = stub->AnnotateStream(&ctx);
+  v1::AnnotateStreamRequest req;
+  req.mutable_document()->set_id("a");
+  req.mutable_document()->add_passages()->set_text(kText);
+  ASSERT_TRUE(stream->Write(req));
+  v1::AnnotateStreamResponse r;
+  ASSERT_TRUE(stream->Read(&r));  // the answer comes first
+  EXPECT_FALSE(r.has_error()) << r.error().message();
+  // Then the client neither sends nor half-closes: the server ends the stream.
+  const auto idle_from = std::chrono::steady_clock::now();
+  EXPECT_FALSE(stream->Read(&r));
+  const double waited =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - idle_from).count();
+  const grpc::Status s = stream->Finish();
+  EXPECT_EQ(s.error_code(), grpc::StatusCode::DEADLINE_EXCEEDED);
+  EXPECT_NE(s.error_message().find("limits.stream_idle_timeout_s"), std::string::npos)
+      << s.error_message();
+  EXPECT_GE(waited, 0.9);
+  EXPECT_LT(waited, 20);  // not the client's own 30 s deadline
+  // Counted by that code, and the server goes on serving.
+  ASSERT_TRUE(testing::WaitFor([&] {
+    auto m = testing::ScrapeMetrics(server.metrics_port());
+    return m.ok() && testing::MetricValue(*m, R"(bioner_requests_total{code="DEADLINE_EXCEEDED",method="AnnotateStream"})") == 1;
+  }, 5));
+  grpc::ClientContext ctx2;
+  v1::ListModelsResponse models;
+  EXPECT_TRUE(stub->ListModels(&ctx2, v1::ListModelsRequest(), &models).ok());
+  EXPECT_EQ(server.Terminate(), 0);
+  testing::RunProcess("rm -rf " + dir);
+}
+
+TEST(ServerReloadTest, DuringTheShutdownDelayCheckSaysNotServingAndCallsStillPass) {
+  const std::string dir = testing::MakeTempDir("bioner_shutdown_delay_test_");
+  const std::string config = StartRepo(dir, "shutdown_delay_s: 3\nshutdown_grace_s: 1\n");
+  testing::ServerProcess server;
+  Status started = server.Start(config);
+  ASSERT_TRUE(started.ok()) << started;
+  auto health = grpc::health::v1::Health::NewStub(server.Channel());
+  auto stub = v1::Tagger::NewStub(server.Channel());
+  auto check = [&](HealthCheckResponse::ServingStatus* status) {
+    grpc::ClientContext ctx;
+    ctx.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(5));
+    HealthCheckRequest req;
+    req.set_service("bioner.v1.Tagger");
+    HealthCheckResponse resp;
+    const grpc::Status s = health->Check(&ctx, req, &resp);
+    *status = resp.status();
+    return s.ok();
+  };
+  HealthCheckResponse::ServingStatus status;
+  ASSERT_TRUE(check(&status));
+  EXPECT_EQ(status, HealthCheckResponse::SERVING);
+
+  ASSERT_EQ(::kill(server.pid(), SIGTERM), 0);
+  // A polling Check (as a Kubernetes readiness probe or a load balancer does it) sees
+  // NOT_SERVING while the port is still open ...
+  ASSERT_TRUE(testing::WaitFor([&] { return check(&status) && status == HealthCheckResponse::NOT_SERVING; }, 2))
+      << server.stderr_text();
+  // ... and a call still gets its answer.
+  grpc::ClientContext ctx;
+  ctx.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(5));
+  v1::AnnotateRequest req;
+  v1::Passage* p = req.add_documents()->add_passages();
+  p->set_text(kText);
+  v1::AnnotateResponse resp;
+  const grpc::Status annotated = stub->Annotate(&ctx, req, &resp);
+  EXPECT_TRUE(annotated.ok()) << annotated.error_message();
+  EXPECT_EQ(server.Terminate(), 0) << server.stderr_text();  // a second SIGTERM changes nothing
+  EXPECT_NE(server.stderr_text().find("NOT_SERVING; serving calls for 3 s more"), std::string::npos)
+      << server.stderr_text();
   testing::RunProcess("rm -rf " + dir);
 }
 

@@ -294,6 +294,47 @@ TEST_F(ServerTest, StreamReturnsEveryDocumentByIdAndKeepsGoingPastABadOne) {
   }
 }
 
+TEST_F(ServerTest, AStreamRefusesAnIdThatIsStillInFlightAndAnswersTheEarlierOne) {
+  grpc::ClientContext ctx;
+  Authorize(&ctx);
+  auto stream = Stub()->AnnotateStream(&ctx);
+  // The first "dup" is long (within max_document_bytes), so it is still in flight when its
+  // namesake is read; the stream goes on with "other".
+  std::string long_text;
+  for (int i = 0; i < 20; ++i) long_text += std::string(kTexts[0]) + " ";
+  for (const auto& [id, text] : std::vector<std::pair<std::string, std::string>>{
+           {"dup", long_text}, {"dup", kTexts[1]}, {"other", kTexts[2]}}) {
+    v1::AnnotateStreamRequest req;
+    *req.mutable_document() = MakeDoc(id, {text});
+    ASSERT_TRUE(stream->Write(req));
+  }
+  stream->WritesDone();
+  std::vector<v1::AnnotateStreamResponse> got;
+  v1::AnnotateStreamResponse r;
+  while (stream->Read(&r)) got.push_back(r);
+  ASSERT_TRUE(stream->Finish().ok());
+  ASSERT_EQ(got.size(), 3u);
+  int refused = 0, answered = 0;
+  for (const auto& g : got) {
+    if (g.id() != "dup") {
+      EXPECT_FALSE(g.has_error()) << g.error().message();
+      continue;
+    }
+    if (g.has_error()) {
+      ++refused;
+      EXPECT_EQ(g.error().code(), static_cast<int>(grpc::StatusCode::INVALID_ARGUMENT));
+      EXPECT_NE(g.error().message().find("'dup' is already in flight"), std::string::npos)
+          << g.error().message();
+    } else {
+      ++answered;
+      // The earlier document is the one answered.
+      EXPECT_EQ(g.document().passages(0).text(), long_text);
+    }
+  }
+  EXPECT_EQ(refused, 1);
+  EXPECT_EQ(answered, 1);
+}
+
 TEST_F(ServerTest, HealthIsServingForCheckAndWatch) {
   auto health = Health::NewStub(*channel_);
   for (const std::string service : {"", "bioner.v1.Tagger"}) {
