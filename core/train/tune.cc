@@ -72,7 +72,7 @@ StatusOr<TrialSetup> MakeTrialSetup(const std::string& base_text, const std::str
                                     const std::string& out_dir, int trial) {
   TrialSetup s;
   s.dir = (fs::path(out_dir) / ("trial-" + std::to_string(trial))).string();
-  std::vector<ConfigValue> set;
+  std::vector<config::ConfigValue> set;
   for (size_t i = 0; i < values.size(); ++i) set.push_back({space.keys[i].key, values[i]});
   // version 0: a trial rerun after publishing (killed before it was recorded) takes the next one.
   set.push_back({"model_repository", (fs::path(s.dir) / "repo").string()});
@@ -81,7 +81,7 @@ StatusOr<TrialSetup> MakeTrialSetup(const std::string& base_text, const std::str
   set.push_back({"version", "0"});
   const std::string source =
       base_source + " with the values of trial " + std::to_string(trial) + " (" + TrialValuesText(space.keys, values) + ")";
-  ASSIGN_OR_RETURN(s.yaml, SetConfigKeys(base_text, base_source, set));
+  ASSIGN_OR_RETURN(s.yaml, config::SetConfigKeys(base_text, base_source, set));
   ASSIGN_OR_RETURN(s.config, ParseTrainConfig(s.yaml, source));
   RETURN_IF_ERROR(CheckTrainConfig(s.config, source));
   return s;
@@ -134,9 +134,9 @@ Status WriteResults(const TuneOptions& o, const std::string& base_text, TuneReco
     const TrialResult& b = record->trials[static_cast<size_t>(best)];
     // Read back only for the report; a trial folder deleted by hand just leaves it out.
     if (auto scores = ReadVersionScores(b.version_dir); scores.ok()) record->best_test_f1 = scores->test_f1;
-    std::vector<ConfigValue> set;
+    std::vector<config::ConfigValue> set;
     for (size_t i = 0; i < record->space.size(); ++i) set.push_back({record->space[i].key, b.values[i]});
-    ASSIGN_OR_RETURN(const std::string yaml, SetConfigKeys(base_text, o.base_path, set));
+    ASSIGN_OR_RETURN(const std::string yaml, config::SetConfigKeys(base_text, o.base_path, set));
     record->best_config = (fs::path(o.out_dir) / "best.yaml").string();
     RETURN_IF_ERROR(WriteFileAtomic(record->best_config,
                                     "# bioner-trainer tune: " + o.base_path + " with the values of trial " +
@@ -162,9 +162,9 @@ uint64_t SearchSpace::GridSize() const {
 StatusOr<SearchSpace> ParseSearchSpace(std::string_view space_yaml, const std::string& space_source,
                                        std::string_view base_yaml, const std::string& base_source) {
   SearchSpace space;
-  ASSIGN_OR_RETURN(space.keys, ParseKeyValueLists(space_yaml, space_source));
+  ASSIGN_OR_RETURN(space.keys, config::ParseKeyValueLists(space_yaml, space_source));
   if (space.keys.empty()) return InvalidArgument(space_source + ": names no keys (e.g. learning_rate: [0.001, 0.002])");
-  for (const KeyValues& kv : space.keys) {
+  for (const config::KeyValues& kv : space.keys) {
     const std::string where = space_source + ": key '" + kv.key + "'";
     if (auto it = RefusedKeys().find(kv.key); it != RefusedKeys().end()) {
       return InvalidArgument(where + " cannot be searched: it " + it->second);
@@ -173,7 +173,7 @@ StatusOr<SearchSpace> ParseSearchSpace(std::string_view space_yaml, const std::s
     // type or an out-of-range value is refused here, before any training.
     std::map<std::string, std::string> config_of;  // parsed config -> the value that gave it
     for (const std::string& v : kv.values) {
-      ASSIGN_OR_RETURN(const std::string yaml, SetConfigKeys(base_yaml, base_source, {{kv.key, v}}));
+      ASSIGN_OR_RETURN(const std::string yaml, config::SetConfigKeys(base_yaml, base_source, {{kv.key, v}}));
       auto config = ParseTrainConfig(yaml, base_source + " with " + kv.key + "=" + v);
       if (!config.ok()) {
         return InvalidArgument(where + ": value '" + v + "' is refused: " + config.status().message());

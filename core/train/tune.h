@@ -30,7 +30,7 @@
 #include <string_view>
 #include <vector>
 
-#include "core/train/config_edit.h"
+#include "core/config/yaml_edit.h"
 #include "core/train/trainer.h"
 #include "core/train/tune_results.h"
 #include "core/util/status.h"
@@ -39,13 +39,13 @@ namespace bioner::train {
 
 // The keys a search varies and their candidate values, in the order of the space file.
 struct SearchSpace {
-  std::vector<KeyValues> keys;
+  std::vector<config::KeyValues> keys;
   // The number of combinations (saturates at UINT64_MAX).
   uint64_t GridSize() const;
 };
 
 // Reads a space file (a mapping of config keys to lists of values) against the base config:
-// besides the structural errors of ParseKeyValueLists, a key that would defeat the search (the
+// besides the structural errors of config::ParseKeyValueLists, a key that would defeat the search (the
 // data, the entity type, where and whether models are published) is refused saying why, and
 // every value must be accepted by ParseTrainConfig on the base config. Errors name the key.
 StatusOr<SearchSpace> ParseSearchSpace(std::string_view space_yaml, const std::string& space_source,

@@ -13,7 +13,7 @@ namespace {
 
 using json = nlohmann::json;
 
-json SpaceJson(const std::vector<KeyValues>& space) {
+json SpaceJson(const std::vector<config::KeyValues>& space) {
   json j = json::array();
   for (const auto& kv : space) j.push_back({{"key", kv.key}, {"values", kv.values}});
   return j;
@@ -187,7 +187,7 @@ std::string TrialsMarkdown(const TuneRecord& r) {
   return out;
 }
 
-std::string TrialValuesText(const std::vector<KeyValues>& space, const std::vector<std::string>& values) {
+std::string TrialValuesText(const std::vector<config::KeyValues>& space, const std::vector<std::string>& values) {
   std::string out;
   for (size_t i = 0; i < space.size() && i < values.size(); ++i) {
     out += (out.empty() ? "" : " ") + space[i].key + "=" + values[i];

@@ -14,7 +14,7 @@
 #include <string>
 #include <vector>
 
-#include "core/train/config_edit.h"
+#include "core/config/yaml_edit.h"
 #include "core/util/status.h"
 
 namespace bioner::train {
@@ -35,7 +35,7 @@ struct TrialResult {
 // config (as parsed), space, strategy and seed.
 struct TuneRecord {
   std::string base_config_json;     // TrainConfigToJson of the base config
-  std::vector<KeyValues> space;
+  std::vector<config::KeyValues> space;
   std::string strategy;             // "grid" or "random"
   uint64_t seed = 0;
   std::vector<TrialResult> trials;  // by trial number
@@ -63,7 +63,7 @@ std::string TrialsTsv(const TuneRecord& record);
 std::string TrialsMarkdown(const TuneRecord& record);
 
 // "key=value key=value" of one trial.
-std::string TrialValuesText(const std::vector<KeyValues>& space, const std::vector<std::string>& values);
+std::string TrialValuesText(const std::vector<config::KeyValues>& space, const std::vector<std::string>& values);
 
 // Dev precision and recall (strict micro) and test F1 (nullopt without test data) of a
 // published version, from its metrics.json.

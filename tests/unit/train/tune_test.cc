@@ -22,7 +22,7 @@ using train_testing::Slurp;
 using train_testing::TempDir;
 using train_testing::WriteText;
 
-SearchSpace Space(std::vector<KeyValues> keys) { return SearchSpace{std::move(keys)}; }
+SearchSpace Space(std::vector<config::KeyValues> keys) { return SearchSpace{std::move(keys)}; }
 
 TEST(TunePlan, GridIsTheProductInOrderLastKeyFastestAndCutByTrials) {
   const SearchSpace s = Space({{"a", {"1", "2"}}, {"b", {"x", "y", "z"}}});

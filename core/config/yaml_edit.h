@@ -2,14 +2,13 @@
 // config with some keys replaced, and a mapping of keys to lists of candidate values.
 //
 // These functions only move YAML scalars around; they never interpret a key. Every value still
-// reaches a TrainConfig through ParseTrainConfig (train_config.h), the one reader of the keys.
-// They are defined in train_config.cc because that is the only code that touches yaml-cpp (its
-// exceptions become Status there and nowhere else); this header is apart from train_config.h
-// so that the tuner's needs do not leak into everything that includes the config struct.
+// reaches a TrainConfig through ParseTrainConfig (core/train/train_config.h), which reads the
+// keys with KeyReader (yaml_keys.h). They live beside it because this layer is the only code
+// that touches yaml-cpp (its exceptions become Status here and nowhere else).
 //
 // Stateless functions; thread-safe.
-#ifndef BIONER_CORE_TRAIN_CONFIG_EDIT_H_
-#define BIONER_CORE_TRAIN_CONFIG_EDIT_H_
+#ifndef BIONER_CORE_CONFIG_YAML_EDIT_H_
+#define BIONER_CORE_CONFIG_YAML_EDIT_H_
 
 #include <string>
 #include <string_view>
@@ -17,7 +16,7 @@
 
 #include "core/util/status.h"
 
-namespace bioner::train {
+namespace bioner::config {
 
 // A top-level key and one YAML scalar for it, as written in the file ("0.001", "bilstm_crf").
 struct ConfigValue {
@@ -41,6 +40,6 @@ struct KeyValues {
 // appears twice is an error naming `source` and the key.
 StatusOr<std::vector<KeyValues>> ParseKeyValueLists(std::string_view yaml_text, const std::string& source);
 
-}  // namespace bioner::train
+}  // namespace bioner::config
 
-#endif  // BIONER_CORE_TRAIN_CONFIG_EDIT_H_
+#endif  // BIONER_CORE_CONFIG_YAML_EDIT_H_
