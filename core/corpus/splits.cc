@@ -3,23 +3,17 @@
 #include <set>
 #include <unordered_map>
 
+#include "core/formats/common.h"
 #include "core/util/file.h"
+#include "core/util/strings.h"
 
 namespace bioner {
 
 std::vector<std::string> ParseSplitIds(std::string_view content) {
   std::vector<std::string> ids;
-  size_t pos = 0;
-  while (pos < content.size()) {
-    size_t nl = content.find('\n', pos);
-    if (nl == std::string_view::npos) nl = content.size();
-    std::string_view line = content.substr(pos, nl - pos);
-    pos = nl + 1;
-    // Split files come with CRLF, and a few ids carry stray blanks; ids never contain spaces.
-    while (!line.empty() && (line.back() == '\r' || line.back() == ' ' || line.back() == '\t')) {
-      line.remove_suffix(1);
-    }
-    while (!line.empty() && (line.front() == ' ' || line.front() == '\t')) line.remove_prefix(1);
+  // Split files come with CRLF, and a few ids carry stray blanks; ids never contain spaces.
+  for (std::string_view line : formats::SplitLines(content)) {
+    line = Trim(line);
     if (!line.empty()) ids.emplace_back(line);
   }
   return ids;

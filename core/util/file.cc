@@ -64,12 +64,12 @@ Status WriteFileAtomic(const std::string& path, std::string_view data) {
     }
     done += static_cast<size_t>(n);
   }
-  if (::fsync(fd) != 0 || ::close(fd) != 0) {
-    Status s = ErrnoStatus(tmp, "fsync/close failed");
+  if (::close(fd) != 0) {
+    Status s = ErrnoStatus(tmp, "close failed");
     ::unlink(tmp.c_str());
     return s;
   }
-  Status s = Publish(tmp, path, PublishMode::kReplace);
+  Status s = Publish(tmp, path, PublishMode::kReplace);  // fsyncs the file, then the folder
   if (!s.ok()) ::unlink(tmp.c_str());
   return s;
 }
