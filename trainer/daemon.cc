@@ -325,8 +325,11 @@ void TrainerDaemon::Settle(JobStatus& status, JobState outcome, Stage stage,
   status.finished_at = UtcNow();
   status.pid = 0;
   status.error = error;
-  WriteStatus(status);
+  // Metrics before the status file: whoever sees the final status (a test, an operator's
+  // script) then finds the metrics agreeing with it.
   metrics_->JobFinished(outcome);
+  UpdateJobCounts();
+  WriteStatus(status);
 }
 
 // On shutdown: SIGTERM, wait (SIGKILL after the grace period), and leave the job in running/
