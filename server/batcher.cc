@@ -55,8 +55,10 @@ Status Batcher::Submit(std::shared_ptr<const PreparedDocument> prepared,
     for (size_t i = 0; i < num_inputs; ++i) {
       const size_t length = submission->prepared->inputs[i].size();
       const uint64_t arrival = next_arrival_++;
-      queue_.emplace_hint(queue_.end(), arrival, Item{submission, i, length, now});
+      const WorkTicket* call = submission->ticket ? submission->ticket->root() : nullptr;
+      queue_.emplace_hint(queue_.end(), arrival, Item{submission, i, length, now, call});
       by_length_.emplace(length, arrival);
+      by_call_[call].insert(by_call_[call].end(), arrival);
     }
     queued_tokens_ += tokens;
     if (metrics_.queue_depth) metrics_.queue_depth->Increment(static_cast<double>(tokens));
@@ -68,6 +70,9 @@ Status Batcher::Submit(std::shared_ptr<const PreparedDocument> prepared,
 Batcher::Item Batcher::TakeLocked(Queue::iterator it) {
   Item item = std::move(it->second);
   by_length_.erase({item.length, it->first});
+  const auto call = by_call_.find(item.call);
+  call->second.erase(it->first);
+  if (call->second.empty()) by_call_.erase(call);
   queue_.erase(it);
   queued_tokens_ -= static_cast<int64_t>(item.length);
   return item;
@@ -109,6 +114,23 @@ void Batcher::Purge() {
   Report(&dead);
 }
 
+Batcher::Queue::iterator Batcher::FirstWindowLocked() {
+  int64_t best_served = 0;
+  uint64_t best_arrival = 0;
+  bool found = false;
+  for (const auto& [call, arrivals] : by_call_) {
+    const int64_t served = call ? call->served_tokens() : 0;
+    if (served >= options_.max_batch_tokens) continue;  // past its first quantum: FIFO
+    const uint64_t oldest = *arrivals.begin();
+    if (!found || served < best_served || (served == best_served && oldest < best_arrival)) {
+      found = true;
+      best_served = served;
+      best_arrival = oldest;
+    }
+  }
+  return found ? queue_.find(best_arrival) : queue_.begin();
+}
+
 void Batcher::WorkerLoop() {
   std::vector<std::pair<Item, Status>> dead;
   for (;;) {
@@ -123,17 +145,19 @@ void Batcher::WorkerLoop() {
           cv_.wait(lock);
           continue;
         }
-        const Item& oldest = queue_.begin()->second;
+        const Queue::iterator first = FirstWindowLocked();
         const BatchPlan plan =
-            PlanBatch(by_length_, by_length_.find({oldest.length, queue_.begin()->first}),
+            PlanBatch(by_length_, by_length_.find({first->second.length, first->first}),
                       options_.max_batch_tokens, options_.max_padding_percent);
-        const Clock::time_point due = oldest.enqueued + options_.max_queue_delay;
+        const Clock::time_point due = queue_.begin()->second.enqueued + options_.max_queue_delay;
         // A batch leaves when no window could join it (the budget is reached), when windows
         // it does not take are waiting (waiting would idle the model with work queued), when
         // its oldest window has waited long enough, or when the batcher is draining.
         if (plan.full || plan.windows.size() < queue_.size() || stopping_ || Clock::now() >= due) {
           for (const LengthIndex::const_iterator& w : plan.windows) {
             batch.push_back(TakeLocked(queue_.find(w->second)));  // erases *w last
+            const Item& taken = batch.back();
+            if (taken.call) taken.call->AddServedTokens(static_cast<int64_t>(taken.length));
           }
           // Longest first, ties in arrival order: the order the model sees, fixed for tests.
           std::stable_sort(batch.begin(), batch.end(),

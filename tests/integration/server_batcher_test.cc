@@ -114,6 +114,37 @@ TEST(BatcherTest, WithoutACapTheBudgetPacksTheNearestLengthsLongestFirst) {
   EXPECT_EQ(model->batches(), (std::vector<std::vector<size_t>>{{7, 5, 3}, {12, 12}}));
 }
 
+// docs/RELIABILITY.md "Fairness": a small call queued behind a large one goes in the next
+// batch, not after all the large call's windows.
+TEST(BatcherTest, TheLeastServedCallGoesFirstSoALargeCallerCannotStarveASmallOne) {
+  auto model = std::make_shared<FakeModel>();
+  Results large_results, small_results;
+  {
+    Batcher batcher(model, Options(100, 10000));  // a budget of one 100-token window
+    auto large = std::make_shared<WorkTicket>();
+    auto small = std::make_shared<WorkTicket>();
+    model->Hold();
+    ASSERT_TRUE(batcher.Submit(Doc(std::vector<size_t>(6, 100)), large, large_results.Callback()).ok());
+    model->WaitRunning(1);  // the large call's first window is running
+    ASSERT_TRUE(batcher.Submit(Doc({90}), small, small_results.Callback()).ok());
+    model->Release();
+    large_results.WaitFor(6);
+    small_results.WaitFor(1);
+    EXPECT_EQ(large->served_tokens(), 600);
+    EXPECT_EQ(small->served_tokens(), 90);
+  }
+  // Oldest-first would have run the small window last, after five more 100s.
+  EXPECT_EQ(model->batches(), (std::vector<std::vector<size_t>>{{100}, {90}, {100}, {100}, {100}, {100}, {100}}));
+}
+
+TEST(BatcherTest, CallsAreCountedAtTheirRootTicket) {
+  auto call = std::make_shared<WorkTicket>();
+  auto document = std::make_shared<WorkTicket>(Clock::time_point::max(), call);
+  EXPECT_EQ(document->root(), call.get());
+  document->root()->AddServedTokens(7);
+  EXPECT_EQ(call->served_tokens(), 7);
+}
+
 TEST(BatcherTest, WindowsOfSeveralSubmissionsShareABatchByLength) {
   auto model = std::make_shared<FakeModel>();
   Results results;

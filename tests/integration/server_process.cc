@@ -99,7 +99,8 @@ ServerProcess::~ServerProcess() {
   if (!dir_.empty()) RunProcess("rm -rf " + dir_);
 }
 
-Status ServerProcess::Start(const std::string& config_path) {
+Status ServerProcess::Start(const std::string& config_path, const std::string& binary) {
+  const std::string program = binary.empty() ? kServer : binary;
   dir_ = MakeTempDir("bioner_server_");
   err_path_ = dir_ + "/stderr";
   pid_ = ::fork();
@@ -107,7 +108,7 @@ Status ServerProcess::Start(const std::string& config_path) {
   if (pid_ == 0) {
     const int fd = ::open(err_path_.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
     ::dup2(fd, STDERR_FILENO);
-    ::execl(kServer.c_str(), kServer.c_str(), "--config", config_path.c_str(), "--listen",
+    ::execl(program.c_str(), program.c_str(), "--config", config_path.c_str(), "--listen",
             "127.0.0.1:0", "--metrics", "127.0.0.1:0", static_cast<char*>(nullptr));
     ::_exit(127);
   }

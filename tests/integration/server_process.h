@@ -33,7 +33,8 @@ class ServerProcess {
  public:
   ServerProcess() = default;
   ~ServerProcess();
-  Status Start(const std::string& config_path);
+  // `binary`: another bioner-server build (benchmarks compare two); default: this build's.
+  Status Start(const std::string& config_path, const std::string& binary = "");
   // SIGTERM, then waits for the exit (up to `timeout_s`); returns the exit code (-1 if it
   // did not exit normally).
   int Terminate(int timeout_s = 30);
