@@ -80,6 +80,12 @@ Status ModelWeights::AddShard(const std::string& path) {
   return Status::Ok();
 }
 
+const TensorView* ModelWeights::Find(const std::string& name) const {
+  const auto it = std::lower_bound(tensors_.begin(), tensors_.end(), name,
+                                   [](const TensorView& t, const std::string& n) { return t.name < n; });
+  return it != tensors_.end() && it->name == name ? &*it : nullptr;
+}
+
 StatusOr<ModelWeights> ModelWeights::Open(const std::string& dir) {
   ModelWeights w;
   std::error_code ec;

@@ -49,6 +49,8 @@ class ModelWeights {
   const std::vector<std::string>& files() const { return files_; }
   // All tensors, sorted by name (across shards).
   const std::vector<TensorView>& tensors() const { return tensors_; }
+  // The tensor called `name`, or null.
+  const TensorView* Find(const std::string& name) const;
 
  private:
   Status AddShard(const std::string& path);

@@ -17,6 +17,7 @@
 #include <torch/nn/utils/clip_grad.h>
 #include <torch/types.h>
 
+#include "core/model/model_folder.h"
 #include "core/model/model_io.h"
 #include "core/model/safetensors.h"
 #include "core/text/tokenizer.h"
@@ -195,8 +196,7 @@ StatusOr<text::BertTokenizer> MakeTokenizer(const PretrainConfig& c) {
 }
 
 // Copies cls.predictions.* of a checkpoint into the head, when it has them all.
-Status LoadHead(const std::string& dir, MlmHead& head, bool* loaded) {
-  ASSIGN_OR_RETURN(SafetensorsFile file, SafetensorsFile::Open((fs::path(dir) / "model.safetensors").string()));
+Status LoadHead(const ModelWeights& file, MlmHead& head, bool* loaded) {
   torch::NoGradGuard no_grad;
   auto params = head->named_parameters();
   for (const auto& p : params) {
@@ -342,9 +342,12 @@ Status PretrainRun::Prepare() {
 Status PretrainRun::BuildModel() {
   const text::Vocab& vocab = tok_->vocab();
   if (!c_.model.empty()) {
-    ASSIGN_OR_RETURN(model_internal::LoadedModel loaded, model_internal::LoadModelFolder(c_.model, c10::Device(c10::kCPU)));
-    config_ = loaded.config;
-    vocab_txt_ = loaded.vocab_txt;
+    ASSIGN_OR_RETURN(config_, ReadModelFolderConfig(c_.model));
+    const std::string vocab_path = (fs::path(c_.model) / kVocabFile).string();
+    std::error_code ec;
+    if (fs::exists(vocab_path, ec)) {
+      ASSIGN_OR_RETURN(vocab_txt_, ReadFile(vocab_path));
+    }
   } else {
     config_.vocab_size = vocab.size();
     config_.hidden_size = c_.hidden_size;
@@ -366,9 +369,11 @@ Status PretrainRun::BuildModel() {
   RETURN_IF_ERROR(GuardTorch("model", [&]() -> Status {
     model_ = BertNerModel(config_);
     model_internal::InitBertWeights(*model_, c_.seed);
+    // Any of transformers' weight layouts: safetensors, pytorch_model.bin, sharded.
+    std::optional<ModelWeights> weights;
     if (!c_.model.empty()) {
-      ASSIGN_OR_RETURN(SafetensorsFile file, SafetensorsFile::Open((fs::path(c_.model) / "model.safetensors").string()));
-      RETURN_IF_ERROR(model_internal::LoadWeights(file, *model_));
+      ASSIGN_OR_RETURN(weights, ModelWeights::Open(c_.model));
+      RETURN_IF_ERROR(model_internal::LoadWeights(weights->path(), weights->tensors(), *model_));
     }
     head_ = MlmHead(config_.hidden_size, config_.vocab_size, config_.layer_norm_eps);
     {
@@ -376,7 +381,7 @@ Status PretrainRun::BuildModel() {
       head_->dense->weight.normal_(0, config_.initializer_range);
       head_->dense->bias.zero_();
     }
-    if (!c_.model.empty()) RETURN_IF_ERROR(LoadHead(c_.model, head_, &head_loaded));
+    if (weights) RETURN_IF_ERROR(LoadHead(*weights, head_, &head_loaded));
     return Status::Ok();
   }));
   for (const auto& p : model_->parameters()) outcome_.parameters += p.numel();

@@ -11,6 +11,7 @@
 #include "core/corpus/registry.h"
 #include "core/model/labels.h"
 #include "core/model/bert_config.h"
+#include "core/model/model_folder.h"
 #include "core/util/file.h"
 
 namespace bioner::train {
@@ -192,11 +193,14 @@ Status CheckTrainConfig(const TrainConfig& c, const std::string& source) {
   if (!fs::is_directory(c.model, ec)) {
     return NotFound(source + ": key 'model': model folder '" + c.model + "' does not exist");
   }
-  const std::string config_json = (fs::path(c.model) / "config.json").string();
+  const std::string config_json = (fs::path(c.model) / kConfigFile).string();
   RETURN_IF_ERROR(CheckFile("model", config_json, source));
-  RETURN_IF_ERROR(CheckFile("model", (fs::path(c.model) / "model.safetensors").string(), source));
-  RETURN_IF_ERROR(CheckFile("model", (fs::path(c.model) / "vocab.txt").string(), source));
-  ASSIGN_OR_RETURN(BertConfig bert, ReadBertConfig(config_json));
+  RETURN_IF_ERROR(CheckFile("model", (fs::path(c.model) / kVocabFile).string(), source));
+  // Any of transformers' weight layouts (model_folder.h), as the loaders take them.
+  if (StatusOr<ModelWeights> weights = ModelWeights::Open(c.model); !weights.ok()) {
+    return weights.status().WithContext(source + ": key 'model'");
+  }
+  ASSIGN_OR_RETURN(BertConfig bert, ReadModelFolderConfig(c.model));
   if (c.max_seq_len > bert.max_position_embeddings) {
     return InvalidArgument(source + ": key 'max_seq_len' " + std::to_string(c.max_seq_len) +
                            " exceeds max_position_embeddings " + std::to_string(bert.max_position_embeddings) +

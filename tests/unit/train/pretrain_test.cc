@@ -3,8 +3,15 @@
 #include "core/train/pretrain.h"
 
 #include <gtest/gtest.h>
+
+#include <algorithm>
+
+#include <cmath>
+
+#include <filesystem>
 #include <nlohmann/json.hpp>
 
+#include "core/model/model_folder.h"
 #include "core/model/safetensors.h"
 #include "core/train/train_config.h"
 #include "core/train/trainer.h"
@@ -109,6 +116,41 @@ TEST(Pretrain, ContinuesFromACheckpointWithItsHead) {
   // A fresh head would start near ln 41 = 3.7; the trained one goes on where it stopped.
   EXPECT_LT(out->eval_loss, first->eval_loss + 0.3);
   EXPECT_LT(out->eval_loss, 2.5);
+}
+
+// A published checkpoint that ships only pytorch_model.bin (the model-bin reference folder):
+// pretraining continues from its weights, not from a fresh initialization.
+TEST(Pretrain, ContinuesFromAPytorchModelBinCheckpoint) {
+  TempDir dir;
+  const std::string bin = std::string(BIONER_TEST_DATA_DIR) + "/testvectors/model-bin/tiny-f32-zip";
+  std::filesystem::copy(bin, dir.file("bin"));
+  PretrainConfig c = TinyConfig(dir);
+  c.vocab.clear();
+  c.model = dir.file("bin");
+  c.steps = 1;
+  c.learning_rate = 1e-12;  // the weights stay the checkpoint's
+  c.warmup_ratio = 0;
+  std::ostringstream log;
+  auto out = Pretrain(c, {}, &log);
+  ASSERT_TRUE(out.ok()) << out.status().ToString();
+  EXPECT_NE(log.str().find("continuing"), std::string::npos) << log.str();
+  auto before = ModelWeights::Open(dir.file("bin"));
+  auto after = ModelWeights::Open(dir.file("encoder"));
+  ASSERT_TRUE(before.ok()) << before.status();
+  ASSERT_TRUE(after.ok()) << after.status();
+  const char* name = "bert.embeddings.word_embeddings.weight";
+  const TensorView* a = before->Find(name);
+  const TensorView* b = after->Find(name);
+  ASSERT_NE(a, nullptr);
+  ASSERT_NE(b, nullptr);
+  ASSERT_EQ(a->shape, b->shape);
+  ASSERT_EQ(a->dtype, DType::kF32);
+  ASSERT_EQ(b->dtype, DType::kF32);
+  const float* x = reinterpret_cast<const float*>(a->data);
+  const float* y = reinterpret_cast<const float*>(b->data);
+  double max_diff = 0;
+  for (size_t i = 0; i < a->nbytes / sizeof(float); ++i) max_diff = std::max<double>(max_diff, std::abs(x[i] - y[i]));
+  EXPECT_LT(max_diff, 1e-6);  // a fresh initialization differs by ~0.02
 }
 
 TEST(Pretrain, SameSeedSameWeights) {

@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include <filesystem>
+
 #include "tests/unit/train/train_test_util.h"
 
 namespace bioner::train {
@@ -86,6 +88,26 @@ TEST(TrainConfig, CheckNamesMissingModelFolderAndFiles) {
   bad.max_seq_len = 100;  // the tiny model has 64 positions
   s = CheckTrainConfig(bad, "t.yaml");
   EXPECT_NE(s.message().find("max_seq_len"), std::string::npos) << s;
+}
+
+TEST(TrainConfig, CheckTakesEveryWeightLayoutAndNamesAFolderWithNone) {
+  TempDir dir;
+  // A downloaded checkpoint with pytorch_model.bin only (the model-bin reference folder).
+  std::filesystem::copy(std::string(BIONER_TEST_DATA_DIR) + "/testvectors/model-bin/tiny-f32-zip",
+                        dir.file("bin"));
+  train_testing::WriteText(dir.file("t.jsonl"), "");
+  const std::string yaml = "model: " + dir.file("bin") + "\nentity_type: Disease\ntrain_files: [" +
+                           dir.file("t.jsonl") + "]\ndev_files: [" + dir.file("t.jsonl") +
+                           "]\nmodel_repository: " + dir.file("repo") + "\nmax_seq_len: 32\n";
+  auto c = ParseTrainConfig(yaml, "t.yaml");
+  ASSERT_TRUE(c.ok()) << c.status();
+  EXPECT_TRUE(CheckTrainConfig(*c, "t.yaml").ok()) << CheckTrainConfig(*c, "t.yaml");
+
+  std::filesystem::remove(dir.file("bin/pytorch_model.bin"));
+  Status s = CheckTrainConfig(*c, "t.yaml");
+  EXPECT_EQ(s.code(), StatusCode::kNotFound) << s;
+  EXPECT_NE(s.message().find("key 'model'"), std::string::npos) << s;
+  EXPECT_NE(s.message().find("pytorch_model.bin"), std::string::npos) << s;
 }
 
 TEST(TrainConfig, CheckRefusesUnknownCorpus) {
