@@ -55,10 +55,11 @@ bool AnnotateStreamReactor::TakeIdleFinish(std::chrono::seconds limit) {
   if (finished_ || inflight_ > 0 || !outbox_.empty() || writing_) return false;
   if (Clock::now() - last_activity_ < limit) return false;
   finished_ = true;
-  final_status_ = Status(StatusCode::kDeadlineExceeded, 
-      "the stream sent no document for " + std::to_string(limit.count()) +
-      " s with none in flight (limits.stream_idle_timeout_s): half-close a stream when its "
-      "documents are sent, or open one when there are documents to send");
+  final_status_ =
+      Status(StatusCode::kDeadlineExceeded,
+             "the stream sent no document for " + std::to_string(limit.count()) +
+                 " s with none in flight (limits.stream_idle_timeout_s): half-close a stream "
+                 "when its documents are sent, or open one when there are documents to send");
   return true;
 }
 

@@ -10,10 +10,10 @@
 // new call's first windows go in the next batch, however much other calls queued before
 // them, and large calls past their first quantum go on first-come first-served. Before, the
 // oldest window always went first, and a tiny request waited 7.5 s behind one 1 MiB
-// document; serving the least-served call always (no quantum) cost 12 % of the throughput
-// with two large callers, whose calls it made finish together, leaving the model idle while
-// both sent their next (docs/RELIABILITY.md, "Fairness"). The first window is joined one by
-// one by the queued windows (of any call) of the nearest lengths, as long as the padded size (windows x longest) fits `max_batch_tokens` and the
+// document. Serving the least-served call always (no quantum) measured 12 % less throughput
+// beside two large callers, against 4 % with the quantum (docs/RELIABILITY.md, "Fairness").
+// The first window is joined one by one by the queued windows (of any call) of the nearest
+// lengths, as long as the padded size (windows x longest) fits `max_batch_tokens` and the
 // batch's padding stays within `max_padding_percent`. Taking a FIFO prefix instead padded
 // ~25-token title windows to the ~400 tokens of the abstract windows queued beside them (59 %
 // padding, docs/BENCHMARKS.md "Server"). The batch leaves at once when no window of any

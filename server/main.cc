@@ -115,7 +115,8 @@ int Serve(const ServerConfig& config, const ShutdownSignals& signals) {
   // Declared before the gRPC server, so that it outlives every stream.
   std::unique_ptr<StreamIdleWatch> idle_watch;
   if (config.limits.stream_idle_timeout_s > 0) {
-    idle_watch = std::make_unique<StreamIdleWatch>(std::chrono::seconds(config.limits.stream_idle_timeout_s));
+    idle_watch = std::make_unique<StreamIdleWatch>(
+        std::chrono::seconds(config.limits.stream_idle_timeout_s));
     service_context.idle_watch = idle_watch.get();
   }
   TaggerService service(service_context);
@@ -168,7 +169,8 @@ int Serve(const ServerConfig& config, const ShutdownSignals& signals) {
         std::to_string(config.shutdown_delay_s) + " s more");
     std::this_thread::sleep_for(std::chrono::seconds(config.shutdown_delay_s));
   }
-  Log(std::string("received ") + signal_name + ", draining for up to " + std::to_string(config.shutdown_grace_s) + " s");
+  Log(std::string("received ") + signal_name + ", draining for up to " +
+      std::to_string(config.shutdown_grace_s) + " s");
   health->Shutdown();  // NOT_SERVING, and it stays so
   registry.StopWatching();
   server->Shutdown(std::chrono::system_clock::now() + std::chrono::seconds(config.shutdown_grace_s));

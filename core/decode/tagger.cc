@@ -2,9 +2,9 @@
 
 #include <algorithm>
 #include <cmath>
+#include <iterator>
 #include <map>
 #include <numeric>
-#include <iterator>
 #include <tuple>
 
 #include "core/decode/batch_plan.h"
