@@ -3,7 +3,7 @@ BUILD_DIR ?= build
 JOBS ?= $(shell nproc)
 CMAKE_FLAGS ?=
 
-.PHONY: all deps configure build test test-unit bench demo clean
+.PHONY: all deps configure build test test-unit test-asan test-tsan bench demo clean
 
 all: build
 
@@ -21,6 +21,13 @@ test: build
 
 test-unit: build
 	./scripts/run-tests.sh $(BUILD_DIR) -L unit
+
+# The suite under sanitizers, each in a build folder of its own (docs/RELIABILITY.md).
+test-asan: deps
+	./scripts/sanitize-tests.sh asan
+
+test-tsan: deps
+	./scripts/sanitize-tests.sh tsan
 
 bench: build
 	./scripts/run-bench.sh $(BUILD_DIR)
