@@ -6,7 +6,9 @@
 
 #include <cstdio>
 #include <cstdlib>
+#include <cstdint>
 #include <string>
+#include <vector>
 
 #include "core/util/status.h"
 
@@ -29,6 +31,18 @@ void ExpectMessage(const StatusOr<T>& s) {
 // `s` is OK (a round trip of valid data); the message says which one failed.
 inline void ExpectOk(const Status& s, const std::string& what) {
   if (!s.ok()) Die(what + ": " + s.ToString());
+}
+
+// A tensor shape a reader handed out: non-negative dimensions whose product, zeros left out,
+// fits in int64_t, so that no numel() can overflow. Checked here, not only by the reader, so
+// that the replay test (built without sanitizers, where the overflow is silent) still fails.
+inline void ExpectShapeFits(const std::vector<int64_t>& shape, const std::string& what) {
+  int64_t product = 1;
+  for (int64_t d : shape) {
+    if (d < 0 || (d > 0 && __builtin_mul_overflow(product, d, &product))) {
+      Die(what + ": shape overflows int64");
+    }
+  }
 }
 
 }  // namespace bioner::fuzz

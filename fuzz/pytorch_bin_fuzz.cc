@@ -51,6 +51,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   if (f.ok()) {
     std::vector<char> copy;
     for (const TensorView& t : f->tensors()) {
+      bioner::fuzz::ExpectShapeFits(t.shape, "tensor '" + t.name + "'");
       if (static_cast<uint64_t>(t.numel()) * bioner::DTypeSize(t.dtype) != t.nbytes) {
         bioner::fuzz::Die("tensor '" + t.name + "': shape and byte count disagree");
       }

@@ -25,6 +25,7 @@ uint64_t CheckTensors(const SafetensorsFile& f) {
   uint64_t total = 0;
   std::vector<char> copy;
   for (const TensorView& t : f.tensors()) {
+    bioner::fuzz::ExpectShapeFits(t.shape, "tensor '" + t.name + "'");
     if (static_cast<uint64_t>(t.numel()) * bioner::DTypeSize(t.dtype) != t.nbytes) {
       Die("tensor '" + t.name + "': shape and byte count disagree");
     }
