@@ -3,7 +3,7 @@ BUILD_DIR ?= build
 JOBS ?= $(shell nproc)
 CMAKE_FLAGS ?=
 
-.PHONY: all deps configure build test test-unit test-asan test-tsan bench demo clean
+.PHONY: all deps configure build test test-unit test-asan test-tsan bench demo fuzz clean
 
 all: build
 
@@ -34,6 +34,13 @@ bench: build
 
 demo: build
 	./scripts/demo.sh $(BUILD_DIR)
+
+# libFuzzer targets (fuzz/, docs/RELIABILITY.md "Fuzzing"): a clang build of their own, each run
+# for FUZZ_SECONDS in turn; crashing inputs land in $(FUZZ_BUILD_DIR)/fuzz-crashes/<target>/.
+FUZZ_SECONDS ?= 60
+FUZZ_BUILD_DIR ?= build-fuzz
+fuzz:
+	FUZZ_SECONDS=$(FUZZ_SECONDS) FUZZ_BUILD_DIR=$(FUZZ_BUILD_DIR) ./scripts/fuzz.sh
 
 clean:
 	rm -rf $(BUILD_DIR)

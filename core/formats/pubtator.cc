@@ -78,6 +78,11 @@ Status ReadOneFile(const std::string& path, std::vector<Document>* docs, CorpusR
         line[bar + 2] == '|' && (line[bar + 1] == 't' || line[bar + 1] == 'a')) {
       const std::string id(line.substr(0, bar));
       const std::string body(line.substr(bar + 3));
+      // An empty id would read as "no document pending": the document would be dropped
+      // silently and its abstract lent to the next title (found writing fuzz/).
+      if (id.empty()) {
+        return InvalidArgument(where + ": '|t|' or '|a|' line without a document id");
+      }
       if (line[bar + 1] == 't') {
         RETURN_IF_ERROR(Finish(&p, docs, report));
         p.id = id;

@@ -117,6 +117,10 @@ Status PytorchBinBuilder::Bind(const std::string& name, const TensorRef& ref,
   t.name = name;
   t.dtype = ref.storage->dtype;
   t.shape = ref.size;
+  if (!ShapeFitsInt64(ref.size)) {
+    return DataLoss(where + ": shape " + ShapeToString(ref.size) +
+                    " has more elements than a tensor can hold");
+  }
   uint64_t numel = 1;
   for (int64_t d : ref.size) {
     if (__builtin_mul_overflow(numel, static_cast<uint64_t>(d), &numel)) {

@@ -59,6 +59,9 @@ Status ParseEntry(const std::string& where, const nlohmann::json& e, TensorView*
     if (__builtin_mul_overflow(numel, dim, &numel)) return DataLoss(where + ": shape " + shape.dump() + " overflows");
     t->shape.push_back(static_cast<int64_t>(dim));
   }
+  if (!ShapeFitsInt64(t->shape)) {
+    return DataLoss(where + ": shape " + shape.dump() + " has more elements than a tensor can hold");
+  }
   const auto& off = e["data_offsets"];
   if (!off.is_array() || off.size() != 2 || !off[0].is_number_unsigned() || !off[1].is_number_unsigned()) {
     return DataLoss(where + ": 'data_offsets' is not [begin, end] with non-negative integers");
@@ -97,6 +100,15 @@ int64_t TensorView::numel() const {
   int64_t n = 1;
   for (int64_t d : shape) n *= d;
   return n;
+}
+
+bool ShapeFitsInt64(const std::vector<int64_t>& shape) {
+  int64_t product = 1;
+  for (int64_t d : shape) {
+    if (d < 0) return false;
+    if (d > 0 && __builtin_mul_overflow(product, d, &product)) return false;
+  }
+  return true;
 }
 
 std::string ShapeToString(const std::vector<int64_t>& shape) {

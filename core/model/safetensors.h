@@ -51,6 +51,12 @@ struct TensorView {
 // "[3, 32]".
 std::string ShapeToString(const std::vector<int64_t>& shape);
 
+// Whether every dimension is non-negative and the product of the non-zero ones fits in
+// int64_t, so that numel(), multiplying left to right, cannot overflow whatever the order.
+// A reader checks this before it hands out a shape: [2^32, 2^31, 0] holds no element, yet its
+// first two dimensions alone overflow (found by fuzz/safetensors_fuzz.cc).
+bool ShapeFitsInt64(const std::vector<int64_t>& shape);
+
 class SafetensorsFile {
  public:
   static StatusOr<SafetensorsFile> Open(const std::string& path);

@@ -84,6 +84,13 @@ TEST(PubtatorFormat, SyntheticBadInput) {
   ASSERT_FALSE(noabs.ok());
   EXPECT_NE(noabs.status().message().find("n.txt:1"), std::string::npos) << noabs.status();
 
+  // A title without an id once dropped its document and lent its abstract to the next one.
+  auto noid = Read("pubtator", {WriteText(dir, "i.txt", "|t|T\n|a|A\n\n5|t|Five\n")}, &report);
+  ASSERT_FALSE(noid.ok());
+  EXPECT_NE(noid.status().message().find("i.txt:1: '|t|' or '|a|' line without a document id"),
+            std::string::npos)
+      << noid.status();
+
   auto ok = Read("pubtator",
                  {WriteText(dir, "ok.txt", "7|t|Tü\n7|a|Ab c\n7\t3\t5\tAb\tX\n7\tCID\tD1\tD2\n")},
                  &report);
