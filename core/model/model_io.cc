@@ -90,6 +90,28 @@ Status LoadWeights(const std::string& path, const std::vector<TensorView>& tenso
   return Status::Ok();
 }
 
+Status CheckConfigFitsWeights(const BertConfig& c, const std::vector<TensorView>& tensors,
+                              const std::string& source) {
+  // In long double: the products of hostile sizes overflow int64 (ValidateBertConfig has
+  // checked that they are positive).
+  using F = long double;
+  const F h = static_cast<F>(c.hidden_size);
+  const F needed = (static_cast<F>(c.vocab_size) + static_cast<F>(c.max_position_embeddings)) * h +
+                   static_cast<F>(c.num_hidden_layers) *
+                       (4 * h * h + 2 * h * static_cast<F>(c.intermediate_size));
+  F held = 0;
+  for (const TensorView& t : tensors) held += static_cast<F>(t.numel());
+  if (needed > held) {
+    return InvalidArgument(source + ": config.json implies at least " +
+                           std::to_string(static_cast<double>(needed)) +
+                           " parameters but the weights hold " +
+                           std::to_string(static_cast<double>(held)) +
+                           " values in all (vocab_size, hidden_size, num_hidden_layers, "
+                           "intermediate_size, max_position_embeddings do not fit the weights)");
+  }
+  return Status::Ok();
+}
+
 StatusOr<LoadedModel> LoadModelFolder(const std::string& dir, const c10::Device& device) {
   namespace fs = std::filesystem;
   LoadedModel out;
@@ -98,6 +120,7 @@ StatusOr<LoadedModel> LoadModelFolder(const std::string& dir, const c10::Device&
   // Whichever weight layout the folder has; a pytorch_model.bin is read by our restricted
   // unpickler, which runs nothing (pytorch_bin.h).
   ASSIGN_OR_RETURN(ModelWeights weights, ModelWeights::Open(dir));
+  RETURN_IF_ERROR(CheckConfigFitsWeights(out.config, weights.tensors(), dir));
   const std::string vocab = (fs::path(dir) / kVocabFile).string();
   if (fs::exists(vocab)) {
     ASSIGN_OR_RETURN(out.vocab_txt, ReadFile(vocab));

@@ -31,6 +31,14 @@ Status LoadWeights(const SafetensorsFile& file, BertNerModelImpl& model);
 // The same over any weight file's tensors (sorted by name; e.g. PytorchBinFile::tensors()).
 Status LoadWeights(const std::string& path, const std::vector<TensorView>& tensors, BertNerModelImpl& model);
 
+// Every parameter of a model must come from a tensor of its shape (LoadWeights), so a
+// config.json that implies more parameters than `tensors` hold in all is refused, naming
+// `source`, before any model is allocated: a hostile vocab_size or intermediate_size would
+// otherwise make LibTorch allocate whatever it says. Counts a lower bound of the parameters
+// (embeddings and the layers' matrices), so no valid folder is refused.
+Status CheckConfigFitsWeights(const BertConfig& config, const std::vector<TensorView>& tensors,
+                              const std::string& source);
+
 // config.json (with label_map.json applied when the folder has one: label_map.h), the
 // weights and vocab.txt of `dir`.
 StatusOr<LoadedModel> LoadModelFolder(const std::string& dir, const c10::Device& device);

@@ -366,13 +366,16 @@ Status PretrainRun::BuildModel() {
                            std::to_string(config_.max_position_embeddings) + " positions");
   }
   bool head_loaded = false;
+  // Any of transformers' weight layouts: safetensors, pytorch_model.bin, sharded.
+  std::optional<ModelWeights> weights;
+  if (!c_.model.empty()) {
+    ASSIGN_OR_RETURN(weights, ModelWeights::Open(c_.model));
+    RETURN_IF_ERROR(model_internal::CheckConfigFitsWeights(config_, weights->tensors(), c_.model));
+  }
   RETURN_IF_ERROR(GuardTorch("model", [&]() -> Status {
     model_ = BertNerModel(config_);
     model_internal::InitBertWeights(*model_, c_.seed);
-    // Any of transformers' weight layouts: safetensors, pytorch_model.bin, sharded.
-    std::optional<ModelWeights> weights;
-    if (!c_.model.empty()) {
-      ASSIGN_OR_RETURN(weights, ModelWeights::Open(c_.model));
+    if (weights) {
       RETURN_IF_ERROR(model_internal::LoadWeights(weights->path(), weights->tensors(), *model_));
     }
     head_ = MlmHead(config_.hidden_size, config_.vocab_size, config_.layer_norm_eps);

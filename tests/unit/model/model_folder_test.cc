@@ -102,6 +102,23 @@ TEST(ModelFolder, PrefersTransformersOrder) {
   EXPECT_EQ(ModelWeights::Open(dir.path())->path(), dir.file("model.safetensors"));
 }
 
+// Found while fuzzing (docs/RELIABILITY.md "Fuzzing"): the model was allocated from
+// config.json's sizes before the weights were matched against them.
+TEST(ModelFolder, AConfigThatDoesNotFitTheWeightsIsRefusedBeforeAnyAllocation) {
+  TempDir dir;
+  CopyConfigAndVocab("tiny-f32", dir.path());
+  Spit(dir.file("model.safetensors"), Slurp(ModelVectorDir("tiny-f32") + "/model.safetensors"));
+  ASSERT_TRUE(TokenClassifier::Load(dir.path(), {}).ok());
+  Json config = Json::parse(Slurp(dir.file("config.json")));
+  config["vocab_size"] = 1000000000000LL;  // 4 TB of embeddings at hidden 32... if allocated
+  Spit(dir.file("config.json"), config.dump());
+  auto loaded = TokenClassifier::Load(dir.path(), {});
+  ASSERT_FALSE(loaded.ok());
+  EXPECT_EQ(loaded.status().code(), StatusCode::kInvalidArgument) << loaded.status();
+  EXPECT_NE(loaded.status().message().find("do not fit the weights"), std::string::npos)
+      << loaded.status();
+}
+
 TEST(ModelFolder, RefusesABrokenIndexNamingIt) {
   TempDir dir;
   CopyConfigAndVocab("tiny-f32", dir.path());

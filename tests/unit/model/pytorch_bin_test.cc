@@ -575,7 +575,7 @@ TEST(PytorchBin, AStorageTooSmallForItsTensorIsDataLossNamingTheTensor) {
       {{"w", "0", 6, 0, {7}}, "7 elements"},                      // too long
       {{"w", "0", 6, 4, {3}}, "7 elements"},                      // offset pushes it past the end
       {{"w", "0", 6, 0, {2, 3}, {5, 1}}, "8 elements"},           // strides reach past the end
-      {{"w", "0", 6, 0, {int64_t{1} << 62, 4}}, "overflows"},     // shape overflows
+      {{"w", "0", 6, 0, {int64_t{1} << 62, 4}}, "more elements than a tensor can hold"},  // shape overflows
       {{"w", "0", 6, 0, {4, 1}, {INT64_MAX, 1}}, "overflowing"},  // the strides' span overflows
   };
   for (const auto& c : cases) {
